@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+
+from nivaran.profiles.loader import load_profile
+from nivaran.testing.world import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _profile(settings):
+    settings.NIVARAN_PROFILE = "haryana"
+    settings.NIVARAN_OUTBOX_FILE = settings.VAR_DIR / "test-outbox.log"
+    load_profile.cache_clear()
+    yield
+    load_profile.cache_clear()
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()

@@ -1,0 +1,293 @@
+"""REST API v1 for grievances: thin views over the workflow and the selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from nivaran.accounts.models import User
+from nivaran.accounts.roles import Role
+from nivaran.catalog.models import Kind
+from nivaran.core.api import Pagination
+from nivaran.core.errors import InvalidInput
+from nivaran.grievances import selectors
+from nivaran.grievances.models import Channel, Grievance, Status
+from nivaran.grievances.workflow import (
+    BY_ACTION,
+    allowed_actions,
+    grievance_act,
+    grievance_register,
+)
+
+DEFAULT_CHANNEL: dict[str, str] = {
+    Role.CITIZEN: Channel.WEB,
+    Role.TELE_CALLER: Channel.CALL_CENTRE,
+}
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    # Declared fields leave the class body (DRF's metaclass), so this name is safe.
+    fields = serializers.DictField(required=False)  # type: ignore[assignment]
+
+
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+class CodeNameSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OfficerSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class GrievanceSerializer(serializers.ModelSerializer[Grievance]):
+    citizen = inline_serializer(
+        "GrievanceCitizen", {"name": serializers.CharField(), "mobile": serializers.CharField()}
+    )
+    category = CodeNameSerializer()
+    department = CodeNameSerializer()
+    area = inline_serializer(
+        "GrievanceArea",
+        {
+            "code": serializers.CharField(),
+            "name": serializers.CharField(),
+            "type": serializers.CharField(),
+        },
+    )
+    assigned_to = OfficerSerializer(allow_null=True)
+    assigned_post = serializers.CharField(source="assigned_post.title", allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Grievance
+        fields = [
+            "number",
+            "status",
+            "level",
+            "kind",
+            "channel",
+            "source",
+            "emergency",
+            "category",
+            "department",
+            "area",
+            "citizen",
+            "description",
+            "language",
+            "assigned_to",
+            "assigned_post",
+            "due_at",
+            "overdue",
+            "is_overdue",
+            "registered_at",
+            "updated_at",
+            "closed_at",
+        ]
+
+    def get_overdue(self, obj: Grievance) -> bool:
+        return obj.is_overdue or bool(
+            obj.status in {Status.OPEN, Status.IN_PROGRESS, Status.REOPENED}
+            and obj.due_at
+            and obj.due_at < timezone.now()
+        )
+
+
+class GrievanceDetailSerializer(GrievanceSerializer):
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(GrievanceSerializer.Meta):
+        fields = [*GrievanceSerializer.Meta.fields, "allowed_actions"]
+
+    def get_allowed_actions(self, obj: Grievance) -> list[str]:
+        return allowed_actions(actor=self.context["actor"], grievance=obj)
+
+
+class RegisterInput(serializers.Serializer[Any]):
+    citizen = inline_serializer(
+        "RegisterCitizen",
+        {
+            "name": serializers.CharField(max_length=120),
+            "mobile": serializers.CharField(max_length=10),
+        },
+    )
+    category = serializers.CharField(max_length=40, help_text="Complaint type code.")
+    area = serializers.CharField(max_length=40, help_text="Area code.")
+    description = serializers.CharField(max_length=8000)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    emergency = serializers.BooleanField(default=False)
+    source = serializers.CharField(max_length=80, required=False, default="")  # type: ignore[assignment]
+    language = serializers.ChoiceField(choices=[("hi", "hi"), ("en", "en")], required=False)
+
+
+def _actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class GrievanceListApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("level", int, enum=[1, 2, 3, 4]),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("department", str, description="Department code"),
+            OpenApiParameter("area", str, description="Area code (includes sub-areas)"),
+            OpenApiParameter("mine", bool, description="Only those assigned to me"),
+            OpenApiParameter("emergency", bool),
+            OpenApiParameter("q", str, description="A grievance number or a citizen's mobile"),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={200: GrievanceSerializer(many=True), 400: ErrorSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        filters = _FilterInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        qs = selectors.grievance_list(
+            actor=_actor(request),
+            filters=selectors.GrievanceFilters(
+                status=data.get("status"),
+                level=data.get("level"),
+                overdue=data.get("overdue"),
+                department=data.get("department"),
+                area=data.get("area"),
+                assigned_to_me=bool(data.get("mine")),
+                emergency=data.get("emergency"),
+                q=data.get("q"),
+            ),
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(GrievanceSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=RegisterInput,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        responses={201: GrievanceDetailSerializer, 200: GrievanceDetailSerializer, **ERRORS},
+        description="Register a grievance; it is routed to its L1 officer with a deadline. "
+        "A retry with the same Idempotency-Key returns the first result (200).",
+    )
+    def post(self, request: Request) -> Response:
+        actor = _actor(request)
+        body = RegisterInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        key = request.headers.get("Idempotency-Key")
+        if key is not None and not 1 <= len(key) <= 100:
+            raise InvalidInput(
+                "Idempotency-Key must be 1 to 100 characters.",
+                fields={"Idempotency-Key": ["1 to 100 characters."]},
+            )
+        grievance, created = grievance_register(
+            actor=actor,
+            citizen_name=data["citizen"]["name"],
+            mobile=data["citizen"]["mobile"],
+            category_code=data["category"],
+            area_code=data["area"],
+            description=data["description"],
+            kind=data.get("kind"),
+            channel=data.get("channel") or DEFAULT_CHANNEL.get(actor.role, Channel.CALL_CENTRE),
+            emergency=data["emergency"],
+            source=data["source"],
+            language=data.get("language"),
+            intake_key=f"api:{actor.pk}:{key}" if key else None,
+        )
+        grievance = selectors.grievance_get(actor=actor, number=grievance.number or "")
+        return Response(
+            GrievanceDetailSerializer(grievance, context={"actor": actor}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class _FilterInput(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    level = serializers.IntegerField(min_value=1, max_value=4, required=False)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    department = serializers.CharField(required=False)
+    area = serializers.CharField(required=False)
+    mine = serializers.BooleanField(required=False, default=False)
+    emergency = serializers.BooleanField(required=False, allow_null=True, default=None)
+    q = serializers.CharField(required=False)
+
+
+class GrievanceDetailApi(APIView):
+    @extend_schema(
+        responses={200: GrievanceDetailSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+    )
+    def get(self, request: Request, number: str) -> Response:
+        actor = _actor(request)
+        grievance = selectors.grievance_get(actor=actor, number=number)
+        return Response(GrievanceDetailSerializer(grievance, context={"actor": actor}).data)
+
+
+class GrievanceActionApi(APIView):
+    @extend_schema(
+        request=inline_serializer("ActionInput", {}),
+        responses={200: GrievanceDetailSerializer, **ERRORS},
+        parameters=[
+            OpenApiParameter(
+                "action",
+                str,
+                OpenApiParameter.PATH,
+                enum=[a for a, t in BY_ACTION.items() if t.reach != "system"],
+            )
+        ],
+        description="Take a workflow action. Fields per action: "
+        + "; ".join(
+            f"`{a}`: " + (", ".join(t.inputs().fields) or "none")
+            for a, t in BY_ACTION.items()
+            if t.reach != "system"
+        ),
+    )
+    def post(self, request: Request, number: str, action: str) -> Response:
+        actor = _actor(request)
+        target = Grievance.objects.filter(number=number).values_list("pk", flat=True).first()
+        if target is None:
+            return Response(
+                {"code": "not_found", "detail": f"No grievance {number}."},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        grievance_act(grievance_id=target, actor=actor, action=action, data=request.data)
+        grievance = Grievance.objects.select_related(
+            "citizen", "category", "department", "area", "assigned_to", "assigned_post"
+        ).get(pk=target)
+        return Response(GrievanceDetailSerializer(grievance, context={"actor": actor}).data)
+
+
+class EventSerializer(serializers.Serializer[Any]):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username")
+    actor_role = serializers.CharField()
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    level = serializers.IntegerField()
+    assigned_to = serializers.CharField(source="assigned_to.username", allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField()
+    data = serializers.DictField()  # type: ignore[assignment]
+
+
+class GrievanceHistoryApi(APIView):
+    @extend_schema(
+        responses={200: EventSerializer(many=True), 403: ErrorSerializer, 404: ErrorSerializer}
+    )
+    def get(self, request: Request, number: str) -> Response:
+        grievance = selectors.grievance_get(actor=_actor(request), number=number)
+        # A grievance's history is short and read whole, so it is not paginated.
+        events = selectors.grievance_history(grievance=grievance)
+        return Response(EventSerializer(events, many=True).data)

@@ -1,0 +1,83 @@
+"""Texts of the messages the workflow queues, each in its recipient's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from nivaran.accounts.models import User
+from nivaran.grievances.models import Grievance
+from nivaran.notifications.models import MessageChannel
+from nivaran.notifications.services import Outgoing
+from nivaran.profiles.loader import active_profile
+
+
+def _when(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M") if moment else "-"
+
+
+def to_citizen(grievance: Grievance, purpose: str, **extra: str) -> Outgoing:
+    profile = active_profile()
+    with translation.override(grievance.citizen.language or profile.default_language):
+        helpline = profile.helpline_hi if translation.get_language() == "hi" else profile.helpline
+        texts = {
+            "registered": _(
+                "Your grievance %(number)s is registered with %(helpline)s. "
+                "Keep this number to track it."
+            ),
+            "atr": _(
+                "Action taken on grievance %(number)s: %(summary)s. "
+                "You will be called for your feedback."
+            ),
+            "closed": _("Grievance %(number)s is closed with your consent. Thank you."),
+            "rejected": _("Grievance %(number)s could not be taken up: %(reason)s"),
+        }
+        body = texts[purpose] % {"number": grievance.number, "helpline": helpline or "", **extra}
+    return Outgoing(
+        MessageChannel.SMS, grievance.citizen.mobile, body, f"citizen_{purpose}", grievance.pk
+    )
+
+
+def to_officer(officer: User | None, grievance: Grievance, purpose: str) -> list[Outgoing]:
+    if officer is None or not officer.mobile:
+        return []
+    with translation.override(officer.preferred_language or "en"):
+        texts = {
+            "assigned": _("New grievance %(number)s assigned to you at L%(level)s, due %(due)s."),
+            "reopened": _(
+                "Grievance %(number)s is reopened: the citizen is not satisfied. Due %(due)s."
+            ),
+            "escalated": _("Grievance %(number)s escalated to you at L%(level)s, due %(due)s."),
+            "reopened_on_review": _(
+                "Grievance %(number)s is reopened on review and is with you again. Due %(due)s."
+            ),
+            "overdue": _("Grievance %(number)s is overdue at L%(level)s. Act on it today."),
+        }
+        body = texts[purpose] % {
+            "number": grievance.number,
+            "level": grievance.level,
+            "due": _when(grievance.due_at),
+        }
+    return [Outgoing(MessageChannel.SMS, officer.mobile, body, f"officer_{purpose}", grievance.pk)]
+
+
+def digest_to_officer(
+    officer: User, *, purpose: str, level: int, numbers: Sequence[str], due: datetime | None
+) -> Outgoing:
+    """One SMS for many grievances: what a sweep sends each officer it hands work to."""
+    shown = ", ".join(numbers[:5]) + ("…" if len(numbers) > 5 else "")
+    with translation.override(officer.preferred_language or "en"):
+        if purpose == "escalated":
+            body = _(
+                "%(count)s grievance(s) escalated to you at L%(level)s, due %(due)s: %(numbers)s"
+            ) % {"count": len(numbers), "level": level, "due": _when(due), "numbers": shown}
+        else:
+            body = _("%(count)s grievance(s) overdue at L%(level)s: %(numbers)s") % {
+                "count": len(numbers),
+                "level": level,
+                "numbers": shown,
+            }
+    return Outgoing(MessageChannel.SMS, officer.mobile, body, f"officer_{purpose}_digest")

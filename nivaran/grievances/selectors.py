@@ -1,0 +1,106 @@
+"""Reads of grievances, always scoped to what the acting user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from nivaran.accounts.models import User
+from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
+from nivaran.core.errors import NotFound, PermissionDenied
+from nivaran.geo.models import Area
+from nivaran.grievances.models import Grievance, GrievanceEvent
+from nivaran.grievances.workflow import ACTIVE
+from nivaran.org.selectors import jurisdiction_q, user_jurisdictions
+
+
+def grievances_visible_to(*, actor: User) -> QuerySet[Grievance]:
+    qs = Grievance.objects.all()
+    if not actor.is_active:
+        return qs.none()
+    if actor.role in STATEWIDE_ROLES:
+        return qs
+    if actor.role in POST_ROLES:
+        return qs.filter(jurisdiction_q(user_jurisdictions(user=actor)))
+    if actor.role == Role.FIELD_VALIDATION_EXECUTIVE and actor.area_id:
+        return qs.filter(area_path__startswith=actor.area.path if actor.area else "\0")
+    if actor.role == Role.CITIZEN:
+        return qs.filter(citizen__user=actor)
+    return qs.none()
+
+
+@dataclass(frozen=True)
+class GrievanceFilters:
+    status: str | None = None
+    level: int | None = None
+    overdue: bool | None = None
+    department: str | None = None
+    area: str | None = None
+    assigned_to_me: bool = False
+    emergency: bool | None = None
+    q: str | None = None
+
+
+def overdue_q(now: datetime) -> Q:
+    """Past its deadline and still with the department (or flagged at the last level)."""
+    return Q(status__in=ACTIVE) & (Q(due_at__lte=now) | Q(is_overdue=True))
+
+
+def grievance_list(
+    *, actor: User, filters: GrievanceFilters, now: datetime | None = None
+) -> QuerySet[Grievance]:
+    now = now or timezone.now()
+    qs = grievances_visible_to(actor=actor)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.overdue is True:
+        qs = qs.filter(overdue_q(now))
+    elif filters.overdue is False:
+        qs = qs.exclude(overdue_q(now))
+    if filters.department:
+        qs = qs.filter(department__code=filters.department)
+    if filters.area:
+        area = Area.objects.filter(code=filters.area).only("path").first()
+        qs = qs.filter(area_path__startswith=area.path) if area else qs.none()
+    if filters.assigned_to_me:
+        # By the post, not the person: a grievance follows the post when its holder changes.
+        qs = qs.filter(assigned_post__holder=actor)
+    if filters.emergency is not None:
+        qs = qs.filter(emergency=filters.emergency)
+    if filters.q:
+        qs = qs.filter(Q(number=filters.q.strip().upper()) | Q(citizen__mobile=filters.q.strip()))
+    return qs.select_related(
+        "citizen", "category", "department", "area", "assigned_to", "assigned_post"
+    ).order_by("due_at", "id")
+
+
+def grievance_get(*, actor: User, number: str) -> Grievance:
+    grievance = (
+        grievances_visible_to(actor=actor)
+        .select_related("citizen", "category", "department", "area", "assigned_to", "assigned_post")
+        .filter(number=number)
+        .first()
+    )
+    if grievance is None:
+        if Grievance.objects.filter(number=number).exists():
+            raise PermissionDenied(f"Grievance {number} is outside your role or jurisdiction.")
+        raise NotFound(f"No grievance {number}.")
+    return grievance
+
+
+def grievance_history(*, grievance: Grievance) -> QuerySet[GrievanceEvent]:
+    return grievance.events.select_related("actor", "assigned_to").order_by("at", "id")
+
+
+def inbox_counts(*, actor: User, now: datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    mine = Grievance.objects.filter(assigned_post__holder=actor, status__in=ACTIVE)
+    return {
+        "mine": mine.count(),
+        "overdue": mine.filter(overdue_q(now)).count(),
+    }

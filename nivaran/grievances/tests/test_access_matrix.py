@@ -1,0 +1,202 @@
+"""Role x action x (inside / outside jurisdiction): who may act, who may see."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from nivaran.accounts.models import User
+from nivaran.accounts.roles import Role
+from nivaran.grievances.models import Citizen
+from nivaran.grievances.workflow import grievance_act
+from nivaran.org.models import Designation, Post
+from nivaran.profiles.loader import active_profile
+
+pytestmark = pytest.mark.django_db
+
+OK, DENIED, WRONG_STATE = 200, 403, 409
+
+# Each role, by the user who holds it inside the grievance's jurisdiction (department REV,
+# district One) and one who holds it outside (another department or district), if any.
+ACTORS = {
+    Role.OFFICER: ("officer_l1", "other_l1"),
+    Role.HEAD_OF_DEPARTMENT: ("hod", "pwr_hod"),
+    Role.ADMINISTRATIVE_SECRETARY: ("secretary", "pwr_secretary"),
+    Role.NODAL_OFFICER: ("nodal", "pwr_nodal"),
+    Role.DISTRICT_ADMINISTRATION: ("district", "dm_two"),
+    Role.FIELD_VALIDATION_EXECUTIVE: ("fieldexec", "fieldexec_two"),
+    Role.CITIZEN: ("citizen", "other_citizen"),
+    Role.TELE_CALLER: ("telecaller", None),
+    Role.DATA_ANALYST: ("analyst", None),
+    Role.FEEDBACK_AGENT: ("feedback", None),
+    Role.CMO_GRIEVANCE_CELL: ("cmo", None),
+    Role.PLATFORM_ADMIN: ("admin", None),
+}
+POST_HOLDERS = {
+    Role.OFFICER,
+    Role.HEAD_OF_DEPARTMENT,
+    Role.ADMINISTRATIVE_SECRETARY,
+    Role.NODAL_OFFICER,
+    Role.DISTRICT_ADMINISTRATION,
+}
+# The state each action needs, and its input.
+SETUP = {
+    "interim_reply": ("open", {"message": "Inspection on Monday"}),
+    "submit_atr": ("open", {"summary": "Done"}),
+    "reject": ("open", {"reason": "Private dispute"}),
+    "special_close": ("open", {"reason": "Sub judice"}),
+    "record_feedback": ("atr_submitted", {"satisfied": True}),
+    "reopen": ("rejected", {"reason": "Wrongly rejected"}),
+}
+
+
+def expected(role: str, action: str, inside: bool) -> int:
+    if action in ("interim_reply", "submit_atr", "reject"):
+        return OK if role in POST_HOLDERS and inside else DENIED
+    if action == "special_close":
+        if role == Role.CMO_GRIEVANCE_CELL:
+            return OK
+        if role not in POST_HOLDERS or not inside:
+            return DENIED
+        # inside, but only the levels the profile allows may special-close
+        level = {Role.OFFICER: 1, Role.HEAD_OF_DEPARTMENT: 3, Role.ADMINISTRATIVE_SECRETARY: 4}.get(
+            role
+        )
+        return OK if level in active_profile().special_close_levels else WRONG_STATE
+    if action == "record_feedback":
+        return OK if role in (Role.FEEDBACK_AGENT, Role.CMO_GRIEVANCE_CELL) else DENIED
+    if action == "reopen":
+        return OK if role == Role.CMO_GRIEVANCE_CELL else DENIED
+    raise AssertionError(action)
+
+
+@pytest.fixture
+def outsiders(world):
+    des = Designation.objects.get(code="director")
+    ps = Designation.objects.get(code="principal_secretary")
+    js = Designation.objects.get(code="joint_secretary")
+    dm = Designation.objects.get(code="district_magistrate")
+
+    def person(username, role, **kw):
+        user = User.objects.create_user(username=username, password="x-pass-123", role=role, **kw)
+        world.users[username] = user
+        return user
+
+    Post.objects.create(
+        code="PWR-L3",
+        title="Director Power",
+        designation=des,
+        area=world.state,
+        department=world.other_department,
+        holder=person("pwr_hod", Role.HEAD_OF_DEPARTMENT),
+        is_head_of_department=True,
+    )
+    Post.objects.create(
+        code="PWR-L4",
+        title="PS Power",
+        designation=ps,
+        area=world.state,
+        department=world.other_department,
+        holder=person("pwr_secretary", Role.ADMINISTRATIVE_SECRETARY),
+    )
+    Post.objects.create(
+        code="PWR-NODAL",
+        title="JS Power",
+        designation=js,
+        area=world.state,
+        department=world.other_department,
+        holder=person("pwr_nodal", Role.NODAL_OFFICER),
+    )
+    Post.objects.create(
+        code="DM-TWO",
+        title="DM Two",
+        designation=dm,
+        area=world.other_district,
+        department=None,
+        holder=person("dm_two", Role.DISTRICT_ADMINISTRATION),
+    )
+    person("fieldexec_two", Role.FIELD_VALIDATION_EXECUTIVE, area=world.other_district)
+    person("other_citizen", Role.CITIZEN)
+    return world
+
+
+def grievance_in(world, status: str):
+    g = world.register(citizen_name="Matrix Citizen", mobile="9123456780")
+    Citizen.objects.filter(pk=g.citizen_id).update(user=world["citizen"])
+    if status == "atr_submitted":
+        grievance_act(
+            grievance_id=g.pk,
+            actor=world["officer_l1"],
+            action="submit_atr",
+            data={"summary": "Done"},
+        )
+    elif status == "rejected":
+        grievance_act(
+            grievance_id=g.pk,
+            actor=world["officer_l1"],
+            action="reject",
+            data={"reason": "Not ours"},
+        )
+    g.refresh_from_db()
+    assert g.status == status
+    return g
+
+
+CASES = [
+    (role, action, inside)
+    for role, (inside_user, outside_user) in ACTORS.items()
+    for action in SETUP
+    for inside in (True, False)
+    if inside or outside_user
+]
+
+
+@pytest.mark.parametrize(
+    "role,action,inside", CASES, ids=[f"{r}-{a}-{'in' if i else 'out'}" for r, a, i in CASES]
+)
+def test_who_may_act(outsiders, role, action, inside):
+    world = outsiders
+    status, data = SETUP[action]
+    g = grievance_in(world, status)
+    username = ACTORS[role][0 if inside else 1]
+    client = APIClient()
+    client.force_authenticate(world[username])
+    response = client.post(f"/api/v1/grievances/{g.number}/actions/{action}/", data, format="json")
+    want = expected(role, action, inside)
+    assert response.status_code == want, response.content
+    if want != OK:
+        g2 = type(g).objects.get(pk=g.pk)
+        assert (g2.status, g2.events.count()) == (g.status, g.events.count())
+
+
+SEES = {
+    # role: (sees the grievance inside, sees it outside)
+    Role.OFFICER: (True, False),
+    Role.HEAD_OF_DEPARTMENT: (True, False),
+    Role.ADMINISTRATIVE_SECRETARY: (True, False),
+    Role.NODAL_OFFICER: (True, False),
+    Role.DISTRICT_ADMINISTRATION: (True, False),
+    Role.FIELD_VALIDATION_EXECUTIVE: (True, False),
+    Role.CITIZEN: (True, False),
+    Role.TELE_CALLER: (True, None),
+    Role.DATA_ANALYST: (True, None),
+    Role.FEEDBACK_AGENT: (True, None),
+    Role.CMO_GRIEVANCE_CELL: (True, None),
+    Role.PLATFORM_ADMIN: (True, None),
+}
+
+
+@pytest.mark.parametrize("role", list(SEES))
+def test_who_may_see(outsiders, role):
+    world = outsiders
+    g = grievance_in(world, "open")
+    for index, sees in enumerate(SEES[role]):
+        if sees is None:
+            continue
+        client = APIClient()
+        client.force_authenticate(world[ACTORS[role][index]])
+        detail = client.get(f"/api/v1/grievances/{g.number}/")
+        listed = client.get("/api/v1/grievances/").json()["count"]
+        assert (detail.status_code, listed) == ((200, 1) if sees else (403, 0))
+        history = client.get(f"/api/v1/grievances/{g.number}/history/")
+        assert history.status_code == (200 if sees else 403)

@@ -1,0 +1,193 @@
+"""The one door: every change of a grievance's state goes through `grievance_act`.
+
+It locks the row, checks the table and the actor, runs the action's handler,
+writes the new state and an append-only history event, and queues the
+notifications, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from nivaran.accounts.models import User
+from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
+from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
+from nivaran.grievances import notify
+from nivaran.grievances.deadlines import business_calendar
+from nivaran.grievances.models import Grievance, GrievanceEvent
+from nivaran.grievances.workflow.table import (
+    ACTIVE,
+    BY_ACTION,
+    KEEP,
+    TRANSITIONS,
+    Change,
+    Context,
+    Reach,
+    Transition,
+)
+from nivaran.notifications.services import messages_queue
+from nivaran.org.selectors import Jurisdiction, jurisdiction_covers, user_jurisdictions
+from nivaran.profiles.loader import active_profile
+
+# --- who may act ------------------------------------------------------------------
+
+
+def actor_reaches(
+    actor: User,
+    grievance: Grievance,
+    reach: str,
+    jurisdictions: list[Jurisdiction] | None = None,
+) -> bool:
+    if actor.role == Role.SYSTEM:
+        return True
+    if reach == Reach.SYSTEM:
+        return False
+    if actor.role in STATEWIDE_ROLES:
+        return True
+    if reach == Reach.STATEWIDE:
+        return False
+    if actor.role in POST_ROLES:
+        return jurisdiction_covers(
+            user_jurisdictions(user=actor) if jurisdictions is None else jurisdictions,
+            department_id=grievance.department_id,
+            area_path=grievance.area_path,
+        )
+    return False
+
+
+def _may(
+    actor: User,
+    grievance: Grievance,
+    t: Transition,
+    jurisdictions: list[Jurisdiction] | None = None,
+) -> bool:
+    # The system actor cannot sign in (inactive) but acts for the platform.
+    active = actor.is_active or actor.role == Role.SYSTEM
+    return (
+        active and actor.role in t.roles and actor_reaches(actor, grievance, t.reach, jurisdictions)
+    )
+
+
+def allowed_actions(*, actor: User, grievance: Grievance) -> list[str]:
+    """What the actor may do now: the buttons a page shows, `allowed_actions` in the API.
+
+    Guards are asked too, with no input yet; a guard that can only judge the input
+    (an unknown reason code, say) leaves the action offered.
+    """
+    jurisdictions = user_jurisdictions(user=actor) if actor.role in POST_ROLES else []
+    profile = active_profile()
+    ctx = Context(grievance, actor, {}, timezone.now(), profile, profile.calendar)
+    allowed = []
+    for t in TRANSITIONS:
+        if grievance.status not in t.sources or t.reach == Reach.SYSTEM:
+            continue
+        if not _may(actor, grievance, t, jurisdictions):
+            continue
+        if t.guard is not None:
+            try:
+                if t.guard(ctx):
+                    continue
+            except InvalidInput:
+                pass
+        allowed.append(t.action)
+    return allowed
+
+
+# --- the door ---------------------------------------------------------------------
+
+
+def _validated(t: Transition, data: Mapping[str, Any]) -> dict[str, Any]:
+    serializer = t.inputs(data=dict(data))
+    if not serializer.is_valid():
+        raise InvalidInput(f"Invalid input for {t.action}.", fields=serializer.errors)
+    return dict(serializer.validated_data)
+
+
+def _apply(ctx: Context, t: Transition, change: Change) -> Grievance:
+    g = ctx.grievance
+    from_status = g.status
+    target = t.targets[change.outcome]
+    if target is not None:
+        g.status = target
+    if change.level is not None:
+        g.level = change.level
+    if change.post is not KEEP:
+        g.assigned_post = change.post
+        g.assigned_to = change.post.holder if change.post else None
+    if change.due_at is not KEEP:
+        g.due_at = change.due_at
+        g.is_overdue = False
+    if change.is_overdue is not None:
+        g.is_overdue = change.is_overdue
+    if change.closed_at is not KEEP:
+        g.closed_at = change.closed_at
+    g.updated_at = ctx.at
+    g.save()
+    GrievanceEvent.objects.create(
+        grievance=g,
+        at=ctx.at,
+        actor=ctx.actor,
+        actor_role=ctx.actor.role,
+        action=t.action,
+        from_status=from_status,
+        to_status=g.status,
+        level=g.level,
+        assigned_to=g.assigned_to,
+        due_at=g.due_at,
+        note=change.note,
+        data=change.data,
+    )
+    messages = list(change.messages)
+    if change.post is not KEEP and g.status in ACTIVE:
+        purpose = {"escalate": "escalated", "reopen": "reopened_on_review"}.get(
+            t.action, "reopened"
+        )
+        messages += notify.to_officer(g.assigned_to, g, purpose)
+    if t.action == "flag_overdue":
+        messages += notify.to_officer(g.assigned_to, g, "overdue")
+    messages_queue(messages=messages, at=ctx.at)
+    return g
+
+
+def grievance_act(
+    *,
+    grievance_id: int,
+    actor: User,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Grievance:
+    """Take `action` on a grievance as `actor`: the only way a grievance changes state."""
+    t = BY_ACTION.get(action)
+    if t is None:
+        raise NotFound(f"There is no action {action!r}.", code="unknown_action")
+    at = at or timezone.now()
+    with transaction.atomic():
+        try:
+            grievance = (
+                Grievance.objects.select_for_update()
+                .select_related("category", "citizen")
+                .get(pk=grievance_id)
+            )
+        except Grievance.DoesNotExist:
+            raise NotFound("No such grievance.") from None
+        if not _may(actor, grievance, t):
+            raise PermissionDenied(
+                f"Your role or jurisdiction does not allow {action} on {grievance.number}."
+            )
+        if grievance.status not in t.sources:
+            raise TransitionNotAllowed(
+                f"{action} is not allowed while the grievance is {grievance.status}."
+            )
+        profile = active_profile()
+        ctx = Context(
+            grievance, actor, _validated(t, data or {}), at, profile, business_calendar(profile)
+        )
+        if t.guard and (reason := t.guard(ctx)):
+            raise TransitionNotAllowed(reason)
+        return _apply(ctx, t, t.handler(ctx))

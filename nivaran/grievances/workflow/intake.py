@@ -1,0 +1,318 @@
+"""Registration: the start of every grievance, whatever door it came in by."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from nivaran.accounts.models import User
+from nivaran.accounts.roles import Role
+from nivaran.catalog.models import Category
+from nivaran.core.calendar import BusinessCalendar
+from nivaran.core.errors import InvalidInput, PermissionDenied
+from nivaran.geo.models import Area
+from nivaran.grievances import notify
+from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
+from nivaran.grievances.models import Channel, Citizen, Grievance, GrievanceEvent, Status
+from nivaran.notifications.services import Outgoing, messages_queue
+from nivaran.org.models import Post
+from nivaran.org.selectors import LevelResolver
+from nivaran.profiles.loader import Profile, active_profile
+
+REGISTRARS = frozenset(
+    {
+        Role.CITIZEN,
+        Role.TELE_CALLER,
+        Role.DATA_ANALYST,
+        Role.CMO_GRIEVANCE_CELL,
+        Role.DISTRICT_ADMINISTRATION,
+        Role.PLATFORM_ADMIN,
+        Role.SYSTEM,
+    }
+)
+MOBILE = re.compile(r"^[6-9]\d{9}$")
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+def detect_language(text: str) -> str:
+    return "hi" if DEVANAGARI.search(text) else "en"
+
+
+def grievance_number(profile: Profile, registered_at: datetime, pk: int) -> str:
+    return f"{profile.state_code}{timezone.localtime(registered_at):%y}{pk:08d}"
+
+
+@dataclass(frozen=True)
+class Routing:
+    post: Post | None
+    due_at: datetime
+
+
+def _route(
+    *,
+    resolver: LevelResolver,
+    category: Category,
+    area: Area,
+    emergency: bool,
+    at: datetime,
+    profile: Profile,
+    calendar: BusinessCalendar,
+) -> Routing:
+    post = resolver.post_for(
+        department_id=category.department_id,
+        area_path=area.path,
+        category_id=category.pk,
+        level=1,
+    )
+    deadlines = deadlines_for(category=category, emergency=emergency, profile=profile)
+    return Routing(post, due_at(deadlines=deadlines, level=1, start=at, calendar=calendar))
+
+
+def _clean(
+    *,
+    citizen_name: str,
+    mobile: str,
+    category_code: str,
+    area_code: str,
+    description: str,
+    kind: str | None,
+    channel: str,
+) -> tuple[Category, Area]:
+    errors: dict[str, list[str]] = {}
+    if not citizen_name.strip():
+        errors["citizen.name"] = ["Give the citizen's name."]
+    if not MOBILE.match(mobile):
+        errors["citizen.mobile"] = ["Give a 10-digit Indian mobile number starting with 6-9."]
+    if len(description.strip()) < 10:
+        errors["description"] = ["Describe the grievance in at least 10 characters."]
+    if channel not in Channel.values:
+        errors["channel"] = [f"Use one of: {', '.join(Channel.values)}."]
+    category = (
+        Category.objects.filter(code=category_code, is_active=True, selectable=True)
+        .select_related("department")
+        .first()
+    )
+    if category is None:
+        errors["category"] = [f"No open complaint type with code {category_code!r}."]
+    elif kind and kind != category.kind:
+        errors["kind"] = [f"Category {category_code} takes kind {category.kind!r}, not {kind!r}."]
+    area = Area.objects.filter(code=area_code).first()
+    if area is None:
+        errors["area"] = [f"No area with code {area_code!r}."]
+    if errors:
+        raise InvalidInput("The grievance has invalid fields.", fields=errors)
+    assert category is not None and area is not None
+    return category, area
+
+
+def grievance_register(
+    *,
+    actor: User,
+    citizen_name: str,
+    mobile: str,
+    category_code: str,
+    area_code: str,
+    description: str,
+    channel: str,
+    kind: str | None = None,
+    emergency: bool = False,
+    source: str = "",
+    language: str | None = None,
+    intake_key: str | None = None,
+    at: datetime | None = None,
+) -> tuple[Grievance, bool]:
+    """Register and route to L1. Returns (grievance, created); a repeated intake key
+    returns the grievance it first created."""
+    if actor.role not in REGISTRARS:
+        raise PermissionDenied("Your role does not register grievances.")
+    if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
+        return existing, False
+    category, area = _clean(
+        citizen_name=citizen_name,
+        mobile=mobile,
+        category_code=category_code,
+        area_code=area_code,
+        description=description,
+        kind=kind,
+        channel=channel,
+    )
+    at = at or timezone.now()
+    profile = active_profile()
+    language = language or detect_language(description)
+    routing = _route(
+        resolver=LevelResolver(),
+        category=category,
+        area=area,
+        emergency=emergency,
+        at=at,
+        profile=profile,
+        calendar=business_calendar(profile),
+    )
+    try:
+        with transaction.atomic():
+            citizen = _citizen(
+                name=citizen_name.strip(),
+                mobile=mobile,
+                language=language,
+                account=actor if actor.role == Role.CITIZEN else None,
+            )
+            grievance = Grievance.objects.create(
+                citizen=citizen,
+                kind=category.kind,
+                channel=channel,
+                source=source,
+                emergency=emergency,
+                category=category,
+                department_id=category.department_id,
+                area=area,
+                area_path=area.path,
+                description=description.strip(),
+                language=language,
+                status=Status.OPEN,
+                level=1,
+                assigned_post=routing.post,
+                assigned_to=routing.post.holder if routing.post else None,
+                due_at=routing.due_at,
+                registered_at=at,
+                registered_by=actor,
+                updated_at=at,
+                intake_key=intake_key,
+            )
+            grievance.number = grievance_number(profile, at, grievance.pk)
+            grievance.save(update_fields=["number"])
+            note = "" if routing.post else "No L1 post is mapped for this category and area."
+            GrievanceEvent.objects.create(
+                grievance=grievance,
+                at=at,
+                actor=actor,
+                actor_role=actor.role,
+                action="register",
+                from_status="",
+                to_status=grievance.status,
+                level=1,
+                assigned_to=grievance.assigned_to,
+                due_at=grievance.due_at,
+                note=note,
+                data={"channel": channel, "source": source, "emergency": emergency},
+            )
+            messages: list[Outgoing] = [notify.to_citizen(grievance, "registered")]
+            messages += notify.to_officer(grievance.assigned_to, grievance, "assigned")
+            messages_queue(messages=messages, at=at)
+    except IntegrityError:
+        # A concurrent retry with the same intake key won the race.
+        if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
+            return existing, False
+        raise
+    return grievance, True
+
+
+def _citizen(*, name: str, mobile: str, language: str, account: User | None) -> Citizen:
+    """The caller's citizen record: same mobile and name, or a new one. A citizen filing for
+    themselves gets the record linked to their account, so they can follow it."""
+    found = Citizen.objects.filter(mobile=mobile, name__iexact=name)
+    if account is not None:
+        found = found.filter(user__in=[account]) | found.filter(user__isnull=True)
+    citizen = found.order_by("user_id").first()
+    if citizen is None:
+        return Citizen.objects.create(name=name, mobile=mobile, language=language, user=account)
+    if account is not None and citizen.user_id is None:
+        citizen.user = account
+        citizen.save(update_fields=["user"])
+    return citizen
+
+
+@dataclass(frozen=True)
+class BulkItem:
+    citizen_id: int
+    category: Category
+    area: Area
+    description: str
+    channel: str
+    registered_at: datetime
+    emergency: bool = False
+    source: str = ""
+
+
+def grievances_register_bulk(*, items: Sequence[BulkItem], actor: User) -> int:
+    """Register many grievances in a few statements (synthetic data, bulk imports).
+
+    Each lands exactly as `grievance_register` would leave it, with its
+    history event; no messages are queued.
+    """
+    profile = active_profile()
+    calendar = business_calendar(profile)
+    resolver = LevelResolver()
+    routes: dict[tuple[int, int, bool, datetime], Routing] = {}
+    with transaction.atomic():
+        next_id = (Grievance.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        rows = []
+        for offset, item in enumerate(items):
+            key = (item.category.pk, item.area.pk, item.emergency, item.registered_at)
+            if key not in routes:
+                routes[key] = _route(
+                    resolver=resolver,
+                    category=item.category,
+                    area=item.area,
+                    emergency=item.emergency,
+                    at=item.registered_at,
+                    profile=profile,
+                    calendar=calendar,
+                )
+            route = routes[key]
+            pk = next_id + offset
+            rows.append(
+                Grievance(
+                    id=pk,
+                    number=grievance_number(profile, item.registered_at, pk),
+                    citizen_id=item.citizen_id,
+                    kind=item.category.kind,
+                    channel=item.channel,
+                    source=item.source,
+                    emergency=item.emergency,
+                    category=item.category,
+                    department_id=item.category.department_id,
+                    area=item.area,
+                    area_path=item.area.path,
+                    description=item.description,
+                    language=detect_language(item.description),
+                    status=Status.OPEN,
+                    level=1,
+                    assigned_post=route.post,
+                    assigned_to_id=route.post.holder_id if route.post else None,
+                    due_at=route.due_at,
+                    registered_at=item.registered_at,
+                    registered_by=actor,
+                    updated_at=item.registered_at,
+                )
+            )
+        Grievance.objects.bulk_create(rows, batch_size=2000)
+        GrievanceEvent.objects.bulk_create(
+            [
+                GrievanceEvent(
+                    grievance_id=g.pk,
+                    at=g.registered_at,
+                    actor=actor,
+                    actor_role=actor.role,
+                    action="register",
+                    from_status="",
+                    to_status=g.status,
+                    level=1,
+                    assigned_to_id=g.assigned_to_id,
+                    due_at=g.due_at,
+                    data={"channel": g.channel, "source": g.source, "emergency": g.emergency},
+                )
+                for g in rows
+            ],
+            batch_size=2000,
+        )
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Grievance]):
+                cursor.execute(sql)
+    return len(rows)

@@ -1,0 +1,183 @@
+"""The SLA sweep: escalate every grievance whose deadline has passed, set-based.
+
+It takes the same transitions as `grievance_act` (`escalate`, `flag_overdue`
+from the table, as the system actor, with the table's source states and
+roles), but in a few statements per batch instead of a loop per row: rows are
+locked and read in one query, grouped by where they go, and each group is
+moved with one UPDATE, its events and digests written in bulk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from nivaran.accounts.models import User
+from nivaran.catalog.models import Category
+from nivaran.core.errors import PermissionDenied
+from nivaran.grievances import notify
+from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
+from nivaran.grievances.models import Grievance, GrievanceEvent
+from nivaran.grievances.workflow.table import BY_ACTION, TOP_LEVEL, Transition
+from nivaran.notifications.services import Outgoing, messages_queue
+from nivaran.org.selectors import LevelResolver
+from nivaran.profiles.loader import active_profile
+
+BATCH = 5000
+
+
+@dataclass
+class SweepResult:
+    escalated: int = 0
+    flagged_overdue: int = 0
+
+
+def _check_actor(actor: User, t: Transition) -> None:
+    if actor.role not in t.roles:
+        raise PermissionDenied(f"Only the system may {t.action}.")
+
+
+def grievances_sweep(*, at: datetime, actor: User) -> SweepResult:
+    """Escalate what is due at `at` (L1 -> L4), then flag what is due at L4. Idempotent."""
+    result = SweepResult()
+    while n := _escalate_batch(at=at, actor=actor):
+        result.escalated += n
+    while n := _flag_overdue_batch(at=at, actor=actor):
+        result.flagged_overdue += n
+    return result
+
+
+def _escalate_batch(*, at: datetime, actor: User) -> int:
+    t = BY_ACTION["escalate"]
+    _check_actor(actor, t)
+    profile = active_profile()
+    calendar = business_calendar(profile)
+    with transaction.atomic():
+        rows = list(
+            Grievance.objects.select_for_update(skip_locked=True)
+            .filter(status__in=t.sources, due_at__lte=at, level__lt=TOP_LEVEL)
+            .order_by("due_at", "id")
+            .values_list(
+                "id",
+                "number",
+                "status",
+                "level",
+                "department_id",
+                "area_path",
+                "category_id",
+                "emergency",
+            )[:BATCH]
+        )
+        if not rows:
+            return 0
+        resolver = LevelResolver()
+        categories = Category.objects.in_bulk({r[6] for r in rows})
+        # Where each grievance goes depends only on these keys: resolve each key once.
+        targets: dict[tuple[Any, ...], tuple[int | None, int | None, datetime]] = {}
+        groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
+        for row in rows:
+            _id, _num, _status, level, dept, path, cat, emergency = row
+            key = (level + 1, dept, path, cat, emergency)
+            if key not in targets:
+                post = resolver.post_for(
+                    department_id=dept, area_path=path, category_id=cat, level=level + 1
+                )
+                deadlines = deadlines_for(
+                    category=categories[cat], emergency=emergency, profile=profile
+                )
+                due = due_at(deadlines=deadlines, level=level + 1, start=at, calendar=calendar)
+                targets[key] = (post.pk if post else None, post.holder_id if post else None, due)
+            post_id, holder_id, due = targets[key]
+            groups[(level + 1, post_id, holder_id, due)].append(row)
+        events = []
+        digests: dict[tuple[int, int, datetime], list[str]] = defaultdict(list)
+        for (level, post_id, holder_id, due), members in groups.items():
+            Grievance.objects.filter(id__in=[m[0] for m in members]).update(
+                level=level,
+                assigned_post_id=post_id,
+                assigned_to_id=holder_id,
+                due_at=due,
+                is_overdue=False,
+                updated_at=at,
+            )
+            for m in members:
+                events.append(
+                    GrievanceEvent(
+                        grievance_id=m[0],
+                        at=at,
+                        actor=actor,
+                        actor_role=actor.role,
+                        action=t.action,
+                        from_status=m[2],
+                        to_status=m[2],
+                        level=level,
+                        assigned_to_id=holder_id,
+                        due_at=due,
+                        note=f"Deadline at L{level - 1} passed; escalated to L{level}.",
+                    )
+                )
+                if holder_id:
+                    digests[(holder_id, level, due)].append(str(m[1]))
+        GrievanceEvent.objects.bulk_create(events, batch_size=2000)
+        _queue_digests(digests, purpose="escalated", at=at)
+        return len(rows)
+
+
+def _flag_overdue_batch(*, at: datetime, actor: User) -> int:
+    t = BY_ACTION["flag_overdue"]
+    _check_actor(actor, t)
+    with transaction.atomic():
+        rows = list(
+            Grievance.objects.select_for_update(skip_locked=True)
+            .filter(status__in=t.sources, due_at__lte=at, level=TOP_LEVEL, is_overdue=False)
+            .order_by("due_at", "id")
+            .values_list("id", "number", "status", "assigned_to_id", "due_at")[:BATCH]
+        )
+        if not rows:
+            return 0
+        Grievance.objects.filter(id__in=[r[0] for r in rows]).update(is_overdue=True, updated_at=at)
+        GrievanceEvent.objects.bulk_create(
+            [
+                GrievanceEvent(
+                    grievance_id=r[0],
+                    at=at,
+                    actor=actor,
+                    actor_role=actor.role,
+                    action=t.action,
+                    from_status=r[2],
+                    to_status=r[2],
+                    level=TOP_LEVEL,
+                    assigned_to_id=r[3],
+                    due_at=r[4],
+                    note=f"Deadline passed at L{TOP_LEVEL}; flagged overdue.",
+                )
+                for r in rows
+            ],
+            batch_size=2000,
+        )
+        digests: dict[tuple[int, int, datetime | None], list[str]] = defaultdict(list)
+        for r in rows:
+            if r[3]:
+                digests[(r[3], TOP_LEVEL, None)].append(str(r[1]))
+        _queue_digests(digests, purpose="overdue", at=at)
+        return len(rows)
+
+
+def _queue_digests(
+    digests: dict[tuple[int, int, Any], list[str]], *, purpose: str, at: datetime
+) -> None:
+    officers = User.objects.in_bulk({k[0] for k in digests})
+    messages: list[Outgoing] = []
+    for (officer_id, level, due), numbers in digests.items():
+        officer = officers[officer_id]
+        if officer.mobile:
+            messages.append(
+                notify.digest_to_officer(
+                    officer, purpose=purpose, level=level, numbers=numbers, due=due
+                )
+            )
+    messages_queue(messages=messages, at=at)

@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from nivaran.org.models import (
+    Department,
+    Designation,
+    LevelMapping,
+    NodalAppointment,
+    Office,
+    Post,
+)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin[Department]):
+    list_display = ["code", "name", "name_hi", "is_active"]
+    search_fields = ["code", "name", "name_hi"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(admin.ModelAdmin[Designation]):
+    list_display = ["code", "name", "name_hi", "rank"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin[Office]):
+    list_display = ["code", "name", "department", "area"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["department", "area"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin[Post]):
+    list_display = [
+        "code",
+        "title",
+        "designation",
+        "department",
+        "area",
+        "holder",
+        "is_head_of_department",
+    ]
+    list_filter = ["department", "is_head_of_department", "designation"]
+    search_fields = ["code", "title", "holder__username"]
+    autocomplete_fields = ["designation", "office", "department", "area", "holder"]
+
+
+@admin.register(LevelMapping)
+class LevelMappingAdmin(admin.ModelAdmin[LevelMapping]):
+    """Departments keep their L1-L4 mapping here (U2); rule breaches are refused on save."""
+
+    list_display = ["department", "level", "area", "category", "post"]
+    list_filter = ["department", "level"]
+    autocomplete_fields = ["department", "area", "category", "post"]
+
+
+@admin.register(NodalAppointment)
+class NodalAppointmentAdmin(admin.ModelAdmin[NodalAppointment]):
+    list_display = ["scope", "department", "district", "post", "appointed_at"]
+    list_filter = ["scope"]
+    autocomplete_fields = ["department", "district", "post"]

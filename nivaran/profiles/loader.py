@@ -1,0 +1,163 @@
+"""Reads a state profile (see docs/profiles.md) into typed, validated objects."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+
+from nivaran.core.calendar import BusinessCalendar
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEADLINE_UNITS = ("working_days", "working_hours", "clock_hours")
+
+
+class ProfileError(ValueError):
+    """A profile file is missing or says something the platform cannot use."""
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    unit: str
+    per_level: tuple[int, int, int, int]
+
+    def for_level(self, level: int) -> int:
+        return self.per_level[level - 1]
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    name: str
+    name_hi: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: str
+    name_hi: str
+    state_code: str
+    helpline: str
+    helpline_hi: str
+    default_language: str
+    calendar: BusinessCalendar
+    holidays: tuple[tuple[date, str, str], ...]
+    call_centre: BusinessCalendar
+    level_count: int
+    hod_level: int
+    deadlines: Deadlines
+    emergency_deadlines: Deadlines
+    nodal_min_rank: dict[str, str]
+    special_close_levels: frozenset[int]
+    special_close_reviewer: str
+    special_close_reasons: tuple[Reason, ...]
+    rules: dict[str, Any] = field(default_factory=dict)
+    folder: Path = DATA_DIR
+
+    def rule(self, name: str) -> Any:
+        if name not in self.rules:
+            raise ProfileError(f"profile {self.code} has no rule {name!r}")
+        return self.rules[name]
+
+    def read(self, filename: str) -> dict[str, Any]:
+        return _read_yaml(self.folder / filename)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ProfileError(f"missing profile file {path}")
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ProfileError(f"{path} must hold a mapping")
+    return data
+
+
+def _require(data: dict[str, Any], key: str, where: str) -> Any:
+    if key not in data:
+        raise ProfileError(f"{where}: missing key {key!r}")
+    return data[key]
+
+
+def _deadlines(data: dict[str, Any], where: str) -> Deadlines:
+    unit = _require(data, "unit", where)
+    if unit not in DEADLINE_UNITS:
+        raise ProfileError(f"{where}: unit must be one of {', '.join(DEADLINE_UNITS)}")
+    values = tuple(int(_require(data, f"l{n}", where)) for n in range(1, 5))
+    if any(v < 1 for v in values):
+        raise ProfileError(f"{where}: every deadline must be at least 1")
+    return Deadlines(unit, values)  # type: ignore[arg-type]
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.name for p in DATA_DIR.iterdir() if (p / "profile.yaml").exists())
+
+
+@functools.cache
+def load_profile(name: str) -> Profile:
+    folder = DATA_DIR / name
+    data = _read_yaml(folder / "profile.yaml")
+    where = f"{name}/profile.yaml"
+    cal = _require(data, "calendar", where)
+    holidays = tuple(
+        (h["date"], str(h["name"]), str(h.get("name_hi", ""))) for h in cal.get("holidays", [])
+    )
+    for day, hname, _hi in holidays:
+        if not isinstance(day, date):
+            raise ProfileError(f"{where}: holiday {hname!r} needs a date like 2026-01-26")
+    cc = _require(data, "call_centre", where)
+    levels = _require(data, "levels", where)
+    special = _require(data, "special_close", where)
+    profile = Profile(
+        code=_require(data, "code", where),
+        name=_require(data, "name", where),
+        name_hi=data.get("name_hi", ""),
+        state_code=_require(data, "state_code", where),
+        helpline=data.get("helpline", "Grievance helpline"),
+        helpline_hi=data.get("helpline_hi", ""),
+        default_language=data.get("default_language", "hi"),
+        calendar=BusinessCalendar.build(
+            working_days=cal["working_days"],
+            opens=cal["opens"],
+            closes=cal["closes"],
+            holidays=[h[0] for h in holidays],
+            tz=data.get("timezone", "Asia/Kolkata"),
+        ),
+        holidays=holidays,
+        call_centre=BusinessCalendar.build(
+            working_days=cc["working_days"],
+            opens=cc["opens"],
+            closes=cc["closes"],
+            holidays=[h[0] for h in holidays],
+            tz=data.get("timezone", "Asia/Kolkata"),
+        ),
+        level_count=int(levels.get("count", 4)),
+        hod_level=int(_require(levels, "head_of_department", where)),
+        deadlines=_deadlines(_require(data, "deadlines", where), f"{where} deadlines"),
+        emergency_deadlines=_deadlines(_require(data, "emergency", where), f"{where} emergency"),
+        nodal_min_rank=dict(_require(data, "nodal_officer_min_rank", where)),
+        special_close_levels=frozenset(int(v) for v in special.get("levels", [])),
+        special_close_reviewer=special.get("reviewer", "cmo_grievance_cell"),
+        special_close_reasons=tuple(
+            Reason(r["code"], r["name"], r.get("name_hi", "")) for r in special.get("reasons", [])
+        ),
+        rules=dict(data.get("rules", {})),
+        folder=folder,
+    )
+    if profile.code != name:
+        raise ProfileError(f"{where}: code {profile.code!r} differs from folder {name!r}")
+    if profile.level_count != 4:
+        raise ProfileError(f"{where}: the platform works with four levels (L1-L4)")
+    if not 1 <= profile.hod_level <= 4:
+        raise ProfileError(f"{where}: head_of_department must be a level from 1 to 4")
+    return profile
+
+
+def active_profile() -> Profile:
+    return load_profile(settings.NIVARAN_PROFILE)

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from nivaran.accounts.api import TokenApi
+from nivaran.catalog.api import CategoryListApi
+from nivaran.geo.api import AreaListApi
+from nivaran.grievances import api as grievance_api
+
+api_v1 = [
+    path("auth/token/", TokenApi.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("categories/", CategoryListApi.as_view(), name="categories"),
+    path("areas/", AreaListApi.as_view(), name="areas"),
+    path("grievances/", grievance_api.GrievanceListApi.as_view(), name="grievances"),
+    path("grievances/<str:number>/", grievance_api.GrievanceDetailApi.as_view(), name="grievance"),
+    path(
+        "grievances/<str:number>/history/",
+        grievance_api.GrievanceHistoryApi.as_view(),
+        name="grievance-history",
+    ),
+    path(
+        "grievances/<str:number>/actions/<str:action>/",
+        grievance_api.GrievanceActionApi.as_view(),
+        name="grievance-action",
+    ),
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_v1, "api"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    *i18n_patterns(path("", include("nivaran.web.urls")), prefix_default_language=False),
+]
+
+if settings.DEBUG:  # pragma: no cover - local media in development
+    from django.conf.urls.static import static
+
+    urlpatterns += static("/media/", document_root=settings.MEDIA_ROOT)
