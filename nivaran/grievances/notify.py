@@ -64,6 +64,27 @@ def to_officer(officer: User | None, grievance: Grievance, purpose: str) -> list
     return [Outgoing(MessageChannel.SMS, officer.mobile, body, f"officer_{purpose}", grievance.pk)]
 
 
+def emergency_alert(officer: User | None, grievance: Grievance) -> list[Outgoing]:
+    """W6: an emergency goes to the department's nodal officer at once, by SMS and WhatsApp."""
+    if officer is None or not officer.mobile:
+        return []
+    with translation.override(officer.preferred_language or "en"):
+        body = _(
+            "EMERGENCY grievance %(number)s (%(category)s, %(area)s), due %(due)s, "
+            "assigned to %(assignee)s. Please ensure redress in time."
+        ) % {
+            "number": grievance.number,
+            "category": grievance.category.name,
+            "area": grievance.area.name,
+            "due": _when(grievance.due_at),
+            "assignee": grievance.assigned_to.get_full_name() if grievance.assigned_to else "-",
+        }
+    return [
+        Outgoing(channel, officer.mobile, body, "nodal_emergency", grievance.pk)
+        for channel in (MessageChannel.SMS, MessageChannel.WHATSAPP)
+    ]
+
+
 def digest_to_officer(
     officer: User, *, purpose: str, level: int, numbers: Sequence[str], due: datetime | None
 ) -> Outgoing:

@@ -41,6 +41,7 @@ class GrievanceFilters:
     area: str | None = None
     assigned_to_me: bool = False
     emergency: bool | None = None
+    active_only: bool = False  # still with the department: open, in progress, reopened
     q: str | None = None
 
 
@@ -72,6 +73,8 @@ def grievance_list(
         qs = qs.filter(assigned_post__holder=actor)
     if filters.emergency is not None:
         qs = qs.filter(emergency=filters.emergency)
+    if filters.active_only:
+        qs = qs.filter(status__in=ACTIVE)
     if filters.q:
         qs = qs.filter(Q(number=filters.q.strip().upper()) | Q(citizen__mobile=filters.q.strip()))
     return qs.select_related(
@@ -100,7 +103,9 @@ def grievance_history(*, grievance: Grievance) -> QuerySet[GrievanceEvent]:
 def inbox_counts(*, actor: User, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     mine = Grievance.objects.filter(assigned_post__holder=actor, status__in=ACTIVE)
+    emergencies = grievances_visible_to(actor=actor).filter(emergency=True, status__in=ACTIVE)
     return {
         "mine": mine.count(),
         "overdue": mine.filter(overdue_q(now)).count(),
+        "emergency": emergencies.count(),
     }

@@ -11,7 +11,14 @@ from nivaran.catalog.models import Category
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Grievance
 from nivaran.grievances.workflow import grievance_register
-from nivaran.org.models import Department, Designation, LevelMapping, Post
+from nivaran.org.models import (
+    Department,
+    Designation,
+    LevelMapping,
+    NodalAppointment,
+    NodalScope,
+    Post,
+)
 
 PASSWORD = "test-pass-123"  # noqa: S105
 
@@ -162,7 +169,8 @@ def build_world() -> World:
     l2b = post("REV-L2-TWO", "district_revenue_officer", other, dept, u["other_l2"])
     l3 = post("REV-L3", "director", state, dept, u["hod"], hod=True)
     l4 = post("REV-L4", "principal_secretary", state, dept, u["secretary"])
-    post("REV-NODAL", "joint_secretary", state, dept, u["nodal"])
+    nodal = post("REV-NODAL", "joint_secretary", state, dept, u["nodal"])
+    NodalAppointment.objects.create(scope=NodalScope.DEPARTMENT, department=dept, post=nodal)
     post("DM-ONE", "district_magistrate", district, None, u["district"])
     pwr = post("PWR-L1-ONE", "junior_engineer", district, other_dept, u["power_je"])
     for level, p, area in [

@@ -165,7 +165,7 @@ def action_form(action: str, *, initial: dict[str, Any] | None = None) -> Action
 
 
 class InboxFilterForm(BootstrapMixin, forms.Form):
-    TABS = ("mine", "overdue", "all")
+    TABS = ("mine", "overdue", "emergency", "all")
 
     tab = forms.ChoiceField(choices=[(t, t) for t in TABS], required=False)
     level = forms.TypedChoiceField(

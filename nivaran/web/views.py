@@ -23,7 +23,7 @@ from nivaran.accounts.roles import POST_ROLES
 from nivaran.core.errors import DomainError
 from nivaran.grievances import selectors
 from nivaran.grievances.selectors import GrievanceFilters
-from nivaran.grievances.workflow import ACTIVE, allowed_actions, grievance_act
+from nivaran.grievances.workflow import allowed_actions, grievance_act
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 from nivaran.web.forms import InboxFilterForm, action_form
 from nivaran.web.labels import action_label, event_label, status_label
@@ -60,11 +60,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         level=chosen.get("level"),
         overdue=True if tab == "overdue" else None,
         assigned_to_me=tab in {"mine", "overdue"},
+        emergency=True if tab == "emergency" else None,
+        # The officer's queue is what still waits on them, as inbox_counts counts it.
+        active_only=tab in {"mine", "emergency"} and not chosen.get("status"),
     )
     grievances = selectors.grievance_list(actor=actor, filters=filters, now=now)
-    if tab == "mine" and not filters.status:
-        # The officer's queue is what still waits on them, as inbox_counts counts it.
-        grievances = grievances.filter(status__in=ACTIVE)
     paginator = Paginator(grievances, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     counts = selectors.inbox_counts(actor=actor, now=now)
@@ -74,6 +74,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     tabs = [
         ("mine", _("Assigned to me"), counts["mine"]),
         ("overdue", _("Overdue"), counts["overdue"]),
+        ("emergency", _("Emergency"), counts["emergency"]),
         ("all", _("All I can see"), counts["all"]),
     ]
     return render(

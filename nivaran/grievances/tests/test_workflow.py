@@ -215,3 +215,26 @@ def test_people_cannot_take_system_actions(world):
     for person in ("cmo", "admin", "secretary"):
         with pytest.raises(PermissionDenied):
             act(world, g, person, "escalate")
+
+
+def test_an_emergency_alerts_the_departments_nodal_officer_by_sms_and_whatsapp(world):
+    g = world.register(at=MONDAY_MORNING, emergency=True)
+    alerts = Message.objects.filter(purpose="nodal_emergency", grievance=g)
+    assert set(alerts.values_list("channel", "to")) == {
+        ("sms", world["nodal"].mobile),
+        ("whatsapp", world["nodal"].mobile),
+    }
+    assert g.number in alerts.first().body
+    world.register(at=MONDAY_MORNING)  # an ordinary one alerts nobody
+    assert Message.objects.filter(purpose="nodal_emergency").count() == 2
+
+
+def test_west_bengal_emergency_is_due_24_clock_hours_later_nights_and_holidays_included(
+    world, settings
+):
+    settings.NIVARAN_PROFILE = "west_bengal"
+    saturday_night = datetime(2026, 10, 17, 23, 30, tzinfo=IST)  # in the Puja holidays
+    g = world.register(at=saturday_night, emergency=True)
+    assert g.due_at == saturday_night + timedelta(hours=24)
+    ordinary = world.register(at=saturday_night)
+    assert ordinary.due_at > saturday_night + timedelta(days=2)

@@ -23,7 +23,7 @@ from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_a
 from nivaran.grievances.models import Channel, Citizen, Grievance, GrievanceEvent, Status
 from nivaran.notifications.services import Outgoing, messages_queue
 from nivaran.org.models import Post
-from nivaran.org.selectors import LevelResolver
+from nivaran.org.selectors import LevelResolver, nodal_officer_for_department
 from nivaran.profiles.loader import Profile, active_profile
 
 REGISTRARS = frozenset(
@@ -204,6 +204,9 @@ def grievance_register(
             )
             messages: list[Outgoing] = [notify.to_citizen(grievance, "registered")]
             messages += notify.to_officer(grievance.assigned_to, grievance, "assigned")
+            if emergency:
+                nodal = nodal_officer_for_department(department_id=category.department_id)
+                messages += notify.emergency_alert(nodal.holder if nodal else None, grievance)
             messages_queue(messages=messages, at=at)
     except IntegrityError:
         # A concurrent retry with the same intake key won the race.

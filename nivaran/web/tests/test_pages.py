@@ -364,3 +364,12 @@ def test_an_action_without_its_own_form_gets_one_from_its_serializer(monkeypatch
     assert 'type="radio"' in html and 'value="true"' in html
     assert "<select" in action_form("new_submit_atr").as_div()
     assert 'type="date"' in action_form("new_interim_reply").as_div()
+
+
+def test_emergencies_have_their_own_queue(world: World):
+    urgent = world.register(emergency=True)
+    world.register()
+    client = signed_in("officer_l1")
+    page = client.get("/", {"tab": "emergency"}).text
+    assert page.count("<tr data-number=") == 1
+    assert f'data-number="{urgent.number}"' in page
