@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "nivaran.grievances",
     "nivaran.notifications",
     "nivaran.profiles",
+    "nivaran.partners",
+    "nivaran.open311",
     "nivaran.web",
 ]
 

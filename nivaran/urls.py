@@ -31,6 +31,8 @@ api_v1 = [
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
+    path("api/v1/partner/", include(("nivaran.partners.urls", "partners"))),
+    path("open311/v2/", include(("nivaran.open311.urls", "open311"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *i18n_patterns(path("", include("nivaran.web.urls")), prefix_default_language=False),
