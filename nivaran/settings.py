@@ -121,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# generate_grievances writes synthetic data: never into a production database.
+SYNTHETIC_DATA_ALLOWED = DEMO_MODE or env_bool("NIVARAN_TESTING")
 if env_bool("NIVARAN_TESTING"):
     # Tests create many users; a fast hash keeps them quick. Never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nivaran.accounts.models import mobile_validator
@@ -99,6 +100,12 @@ class Grievance(models.Model):
         verbose_name_plural = _("grievances")
         indexes = [
             models.Index(fields=["assigned_post", "status", "due_at"], name="grv_inbox"),
+            # An officer's queue: what still waits on the post, by deadline.
+            models.Index(
+                fields=["assigned_post", "due_at", "id"],
+                condition=Q(status__in=["open", "in_progress", "reopened"]),
+                name="grv_inbox_active",
+            ),
             models.Index(fields=["status", "due_at"], name="grv_sweep"),
             models.Index(fields=["department", "status", "level"], name="grv_dept"),
             models.Index(

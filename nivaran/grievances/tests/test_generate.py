@@ -96,3 +96,9 @@ def test_overdue_share_is_exact_and_gives_the_sweep_that_much_work(world):
 def test_refuses_without_master_data(db):
     with pytest.raises(CommandError, match="load a profile"):
         generate(count=10)
+
+
+def test_synthetic_data_is_refused_outside_demo_and_test_databases(world, settings):
+    settings.SYNTHETIC_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="demo, test and benchmark"):
+        call_command("generate_grievances", count=10)

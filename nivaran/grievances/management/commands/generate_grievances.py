@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
@@ -210,6 +211,11 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="ISO-8601 instant taken as now (default: the clock).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.SYNTHETIC_DATA_ALLOWED:
+            raise CommandError(
+                "Synthetic grievances are for demo, test and benchmark databases only "
+                "(NIVARAN_DEMO_MODE=1 or NIVARAN_TESTING=1)."
+            )
         count, days, chunk = options["count"], options["days"], options["chunk"]
         share: float | None = options["overdue_share"]
         if count < 1 or days < 1 or chunk < 1:
