@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from django.utils.text import slugify
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.core.errors import InvalidInput, PermissionDenied
+from nivaran.core.keys import api_key_hash as key_hash
+from nivaran.core.keys import api_key_new
 from nivaran.grievances.models import Channel, Grievance
 from nivaran.grievances.workflow import grievance_register
 from nivaran.open311.models import Open311Client, Open311Request
@@ -23,10 +24,6 @@ from nivaran.open311.models import Open311Client, Open311Request
 # Name used when the app sends neither first_name nor last_name (both optional in the spec).
 ANONYMOUS_NAME = "Open311 citizen"
 _MOBILE_PREFIX = re.compile(r"^(?:\+?91|0)")
-
-
-def key_hash(raw_key: str) -> str:
-    return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,7 @@ def open311_client_issue_key(*, name: str) -> IssuedKey:
     name = name.strip()
     if not name:
         raise InvalidInput("Give the client's name.", fields={"name": ["Required."]})
-    raw_key = secrets.token_urlsafe(32)
+    raw_key, _hash = api_key_new()
     with transaction.atomic():
         client = Open311Client.objects.select_for_update().filter(name=name).first()
         if client is not None:

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.core.errors import NotFound, PermissionDenied
+from nivaran.core.keys import api_key_hash as key_hash
 from nivaran.partners.models import Partner, PartnerRecord, RecordStatus
-from nivaran.partners.services import VALIDATORS, key_hash
+from nivaran.partners.services import VALIDATORS
 
 
 def partner_by_key(*, key: str) -> Partner | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +18,8 @@ from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
+from nivaran.core.keys import api_key_hash as key_hash
+from nivaran.core.keys import api_key_new
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Channel
 from nivaran.grievances.workflow import grievance_register
@@ -29,15 +30,11 @@ VALIDATORS = frozenset({Role.DATA_ANALYST, Role.CMO_GRIEVANCE_CELL})
 Produce = Callable[[], tuple[int, Any]]
 
 
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def partner_key_issue(*, code: str, name: str = "", source_flag: str = "") -> tuple[Partner, str]:
     """Create the partner or give it a new key (the old one stops working).
 
     Returns the partner and the raw key, which is shown once and never stored."""
-    key = secrets.token_urlsafe(32)
+    key, _hash = api_key_new()
     with transaction.atomic():
         partner = Partner.objects.select_for_update().filter(code=code).first()
         if partner is None:

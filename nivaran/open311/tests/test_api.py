@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema
 import pytest
 from django.test import Client
 from django.utils import timezone

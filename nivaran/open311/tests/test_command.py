@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from nivaran.accounts.roles import Role
+from nivaran.core.keys import api_key_hash as key_hash
 from nivaran.open311.models import Open311Client
-from nivaran.open311.services import key_hash
 from nivaran.testing.world import World
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from georeport import GeoReport  # type: ignore[import-untyped]
+from georeport import GeoReport
 
 from nivaran.open311.services import open311_client_issue_key
 from nivaran.testing.world import World, build_world
@@ -54,7 +54,7 @@ def test_a_georeport_client_lists_files_and_reads_back(live_server, live_world: 
     if fmt == "json":
         number = response.json()[0]["service_request_id"]
     else:
-        import xmltodict  # type: ignore[import-untyped]
+        import xmltodict
 
         number = xmltodict.parse(response.content)["service_requests"]["request"][
             "service_request_id"
