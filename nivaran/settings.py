@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "nivaran.profiles",
     "nivaran.partners",
     "nivaran.open311",
+    "nivaran.callcentre",
     "nivaran.web",
 ]
 

@@ -32,10 +32,15 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/v1/partner/", include(("nivaran.partners.urls", "partners"))),
+    path("api/v1/ivrs/", include(("nivaran.callcentre.api_urls", "ivrs"))),
     path("open311/v2/", include(("nivaran.open311.urls", "open311"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    *i18n_patterns(path("", include("nivaran.web.urls")), prefix_default_language=False),
+    *i18n_patterns(
+        path("callcentre/", include("nivaran.callcentre.urls")),
+        path("", include("nivaran.web.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 if settings.DEBUG:  # pragma: no cover - local media in development

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -17,13 +16,13 @@ from nivaran.accounts.roles import Role
 from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.core.keys import api_key_hash as key_hash
 from nivaran.core.keys import api_key_new
+from nivaran.core.phones import mobile_normalise
 from nivaran.grievances.models import Channel, Grievance
 from nivaran.grievances.workflow import grievance_register
 from nivaran.open311.models import Open311Client, Open311Request
 
 # Name used when the app sends neither first_name nor last_name (both optional in the spec).
 ANONYMOUS_NAME = "Open311 citizen"
-_MOBILE_PREFIX = re.compile(r"^(?:\+?91|0)")
 
 
 @dataclass(frozen=True)
@@ -76,10 +75,8 @@ def open311_client_authenticate(*, api_key: str) -> Open311Client:
 
 
 def normalise_mobile(phone: str) -> str:
-    digits = re.sub(r"[\s\-().]", "", phone)
-    if len(digits) > 10:
-        digits = _MOBILE_PREFIX.sub("", digits, count=1)
-    return digits
+    """The 10-digit mobile, or what was given (so that validation names the bad value)."""
+    return mobile_normalise(phone) or phone.strip()
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,9 @@ def test_an_officer_submits_an_atr(live_server, live_world: World, viewport: str
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
     from playwright.sync_api import expect, sync_playwright
 
+    # CI shares two cores with the test server: give the page time, not a flaky failure.
+    expect.set_options(timeout=20_000)
+
     grievance = live_world.register(emergency=True)
     live_world.register(mobile="9876500001", description="बिजली का बिल गलत आया है, सुधार करें।")
     live_world.register(mobile="9876500002", at=timezone.now() - timedelta(days=60))  # overdue

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CallcentreConfig(AppConfig):
+    name = "nivaran.callcentre"
+    label = "callcentre"
