@@ -1,9 +1,18 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from nivaran.profiles.loader import load_profile
 from nivaran.testing.world import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # A test that renders a Hindi page must not leave Hindi active for the next one.
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

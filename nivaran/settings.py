@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "nivaran.partners",
     "nivaran.open311",
     "nivaran.callcentre",
+    "nivaran.portal",
     "nivaran.web",
 ]
 
@@ -151,6 +152,7 @@ STORAGES = {
         )
     },
 }
+MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
 REST_FRAMEWORK = {
@@ -190,6 +192,8 @@ NIVARAN_WHATSAPP_HTTP_TOKEN = os.environ.get("WHATSAPP_HTTP_TOKEN", "")
 NIVARAN_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("GATEWAY_TIMEOUT_SECONDS", "10"))
 NIVARAN_OUTBOX_FILE = Path(os.environ.get("OUTBOX_FILE", VAR_DIR / "outbox.log"))
 NIVARAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+# Key of the OTP hashes; empty falls back to SECRET_KEY.
+NIVARAN_OTP_SECRET = os.environ.get("OTP_SECRET", "")
 
 # --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

@@ -37,6 +37,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *i18n_patterns(
+        path("citizen/", include("nivaran.portal.urls")),
         path("callcentre/", include("nivaran.callcentre.urls")),
         path("", include("nivaran.web.urls")),
         prefix_default_language=False,

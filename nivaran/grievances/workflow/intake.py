@@ -219,6 +219,8 @@ def grievance_register(
 def _citizen(*, name: str, mobile: str, language: str, account: User | None) -> Citizen:
     """The caller's citizen record: same mobile and name, or a new one. A citizen filing for
     themselves gets the record linked to their account, so they can follow it."""
+    if account is not None and (own := Citizen.objects.filter(user=account).first()):
+        return own  # an account has one citizen record: its grievances stay together
     found = Citizen.objects.filter(mobile=mobile, name__iexact=name)
     if account is not None:
         found = found.filter(user__in=[account]) | found.filter(user__isnull=True)

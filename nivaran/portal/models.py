@@ -1,0 +1,69 @@
+"""The citizen portal's own rows: OTP challenges, a grievance's location and attachments."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nivaran.accounts.models import mobile_validator
+
+
+class OtpPurpose(models.TextChoices):
+    LODGE = "lodge", _("Lodge a grievance")
+    TRACK = "track", _("Track a grievance")
+
+
+class OtpChallenge(models.Model):
+    """One OTP sent to a mobile. Only a keyed hash of the code is kept."""
+
+    mobile = models.CharField(_("mobile"), max_length=10, validators=[mobile_validator])
+    purpose = models.CharField(_("purpose"), max_length=10, choices=OtpPurpose.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OTP challenge")
+        verbose_name_plural = _("OTP challenges")
+        indexes = [models.Index(fields=["mobile", "created_at"], name="otp_mobile_recent")]
+
+    def __str__(self) -> str:
+        return f"OTP {self.purpose} for {self.mobile} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class GrievanceLocation(models.Model):
+    """Where the citizen says the problem is (typed, or from the phone's location)."""
+
+    grievance = models.OneToOneField(
+        "grievances.Grievance", on_delete=models.CASCADE, related_name="portal_location"
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("grievance location")
+        verbose_name_plural = _("grievance locations")
+
+    def __str__(self) -> str:
+        return f"{self.latitude},{self.longitude}"
+
+
+class Attachment(models.Model):
+    """A photo or document the citizen attached when lodging."""
+
+    grievance = models.ForeignKey(
+        "grievances.Grievance", on_delete=models.CASCADE, related_name="portal_attachments"
+    )
+    file = models.FileField(_("file"), max_length=300)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.file.name or ""
