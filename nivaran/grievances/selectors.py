@@ -14,6 +14,7 @@ from nivaran.core.errors import NotFound, PermissionDenied
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Grievance, GrievanceEvent
 from nivaran.grievances.workflow import ACTIVE
+from nivaran.org.models import Post
 from nivaran.org.selectors import jurisdiction_q, user_jurisdictions
 
 
@@ -54,7 +55,12 @@ def grievance_list(
     *, actor: User, filters: GrievanceFilters, now: datetime | None = None
 ) -> QuerySet[Grievance]:
     now = now or timezone.now()
-    qs = grievances_visible_to(actor=actor)
+    if filters.assigned_to_me:
+        # What waits on the posts I hold: theirs by definition, so no jurisdiction filter;
+        # constant post ids (not a join) let the planner walk grv_inbox_active by deadline.
+        qs = Grievance.objects.filter(assigned_post_id__in=_my_post_ids(actor))
+    else:
+        qs = grievances_visible_to(actor=actor)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.level:
@@ -68,9 +74,6 @@ def grievance_list(
     if filters.area:
         area = Area.objects.filter(code=filters.area).only("path").first()
         qs = qs.filter(area_path__startswith=area.path) if area else qs.none()
-    if filters.assigned_to_me:
-        # By the post, not the person: a grievance follows the post when its holder changes.
-        qs = qs.filter(assigned_post__holder=actor)
     if filters.emergency is not None:
         qs = qs.filter(emergency=filters.emergency)
     if filters.active_only:
@@ -80,6 +83,13 @@ def grievance_list(
     return qs.select_related(
         "citizen", "category", "department", "area", "assigned_to", "assigned_post"
     ).order_by("due_at", "id")
+
+
+def _my_post_ids(actor: User) -> list[int]:
+    """By the post, not the person: a grievance follows the post when its holder changes."""
+    if not actor.is_active:
+        return []
+    return list(Post.objects.filter(holder=actor).values_list("id", flat=True))
 
 
 def grievance_get(*, actor: User, number: str) -> Grievance:
@@ -102,7 +112,7 @@ def grievance_history(*, grievance: Grievance) -> QuerySet[GrievanceEvent]:
 
 def inbox_counts(*, actor: User, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    mine = Grievance.objects.filter(assigned_post__holder=actor, status__in=ACTIVE)
+    mine = Grievance.objects.filter(assigned_post_id__in=_my_post_ids(actor), status__in=ACTIVE)
     emergencies = grievances_visible_to(actor=actor).filter(emergency=True, status__in=ACTIVE)
     return {
         "mine": mine.count(),
