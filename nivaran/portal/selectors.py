@@ -15,6 +15,7 @@ from nivaran.geo.models import Area, AreaType
 from nivaran.grievances.inputs import SubmitAtrInput
 from nivaran.grievances.models import Grievance, Status
 from nivaran.grievances.workflow import ACTIVE
+from nivaran.portal.models import Attachment, GrievanceLocation
 
 INDENT = "\u00a0\u00a0"
 
@@ -156,3 +157,23 @@ def grievance_for_mobile(*, number: str, mobile: str) -> Grievance | None:
         .filter(number=number.strip().upper(), citizen__mobile=mobile)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the citizen gave besides the text: attachments and where the problem is."""
+
+    attachments: list[Attachment]
+    location: GrievanceLocation | None
+
+
+def grievance_evidence(*, grievance: Grievance) -> Evidence:
+    """For the officer's page; the caller has already checked the grievance is in reach."""
+    return Evidence(
+        attachments=list(Attachment.objects.filter(grievance=grievance).order_by("id")),
+        location=GrievanceLocation.objects.filter(grievance=grievance).first(),
+    )
+
+
+def grievance_attachment(*, grievance: Grievance, attachment_id: int) -> Attachment | None:
+    return Attachment.objects.filter(grievance=grievance, pk=attachment_id).first()

@@ -11,6 +11,11 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("grievances/<str:number>/", views.grievance, name="grievance"),
     path(
+        "grievances/<str:number>/attachments/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path(
         "grievances/<str:number>/actions/<str:action>/",
         views.grievance_action,
         name="grievance-action",

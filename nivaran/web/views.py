@@ -11,8 +11,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from nivaran.core.errors import DomainError
 from nivaran.grievances import selectors
 from nivaran.grievances.selectors import GrievanceFilters
 from nivaran.grievances.workflow import allowed_actions, grievance_act
+from nivaran.portal import selectors as portal_selectors
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 from nivaran.web.forms import InboxFilterForm, action_form
 from nivaran.web.labels import action_label, event_label, status_label
@@ -118,6 +120,7 @@ def grievance(request: HttpRequest, number: str) -> HttpResponse:
         {
             "grievance": grievance,
             "events": list(selectors.grievance_history(grievance=grievance)),
+            "evidence": portal_selectors.grievance_evidence(grievance=grievance),
             "actions": actions,
             "now": timezone.now(),
         },
@@ -156,3 +159,19 @@ def _form_fields(action: str) -> dict[str, Any]:
         return dict(action_form(action).fields)
     except KeyError:  # not an action at all: the door has said so
         return {}
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def attachment(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    """A citizen's attachment, only to those who may see the grievance; never a public URL."""
+    grievance = selectors.grievance_get(actor=_actor(request), number=number)
+    found = portal_selectors.grievance_attachment(grievance=grievance, attachment_id=attachment_id)
+    if found is None:
+        raise Http404
+    with default_storage.open(found.file.name) as fh:  # at most 5 MB, checked at upload
+        response = HttpResponse(fh.read(), content_type=found.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

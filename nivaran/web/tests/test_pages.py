@@ -373,3 +373,33 @@ def test_emergencies_have_their_own_queue(world: World):
     page = client.get("/", {"tab": "emergency"}).text
     assert page.count("<tr data-number=") == 1
     assert f'data-number="{urgent.number}"' in page
+
+
+def test_officers_see_the_citizens_attachments_and_location_others_do_not(world: World):
+    from datetime import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from nivaran.portal.models import Attachment, GrievanceLocation
+
+    grievance = world.register()
+    name = default_storage.save("portal/test-photo.png", ContentFile(b"\x89PNG\r\n\x1a\nfake"))
+    item = Attachment.objects.create(
+        grievance=grievance,
+        file=name,
+        content_type="image/png",
+        size=12,
+        uploaded_at=datetime.now().astimezone(),
+    )
+    GrievanceLocation.objects.create(grievance=grievance, latitude="30.378", longitude="76.776")
+    officer = signed_in("officer_l1")
+    page = officer.get(page_of(grievance)).text
+    assert 'data-testid="evidence"' in page and "30.378" in page
+    response = officer.get(f"{page_of(grievance)}attachments/{item.pk}/")
+    assert response.status_code == 200
+    assert response.content.startswith(b"\x89PNG")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    outsider = signed_in("other_l1").get(f"{page_of(grievance)}attachments/{item.pk}/")
+    assert outsider.status_code == 403
+    default_storage.delete(name)
