@@ -66,7 +66,7 @@ messages: setup
 	  ../$(BIN)/django-admin compilemessages
 
 schema: setup
-	NIVARAN_TESTING=1 $(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+	env -u DATABASE_URL NIVARAN_TESTING=1 $(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
 
 clean:
 	rm -rf $(VENV) node_modules var
