@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from nivaran.callcentre.models import Callback
 from nivaran.callcentre.services import ivrs_call_receive, ivrs_key_issue
 from nivaran.grievances.models import Grievance
+from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts
 from nivaran.testing.world import PASSWORD, World, build_world
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, ViewportSize
+    from playwright.sync_api import Page
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "callcentre"
-VIEWPORTS: dict[str, ViewportSize] = {
-    "phone": {"width": 360, "height": 740},
-    "desktop": {"width": 1280, "height": 800},
-}
+ARTIFACTS = artifacts("callcentre")
 
 
 @pytest.fixture

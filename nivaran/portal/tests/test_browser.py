@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from django.conf import settings
 
 from nivaran.grievances.models import Grievance
 from nivaran.portal.tests.helpers import PNG, last_otp
+from nivaran.testing.browser import ARGS, CHROMIUM, DESKTOP, PHONE, artifacts
 from nivaran.testing.world import World, build_world
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, ViewportSize
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "portal"
+ARTIFACTS = artifacts("portal")
 RUNS: dict[str, tuple[ViewportSize, str]] = {
-    "phone": ({"width": 360, "height": 740}, ""),
-    "desktop": ({"width": 1280, "height": 800}, ""),
-    "phone-hi": ({"width": 360, "height": 740}, "/hi"),
+    "phone": (PHONE, ""),
+    "desktop": (DESKTOP, ""),
+    "phone-hi": (PHONE, "/hi"),
 }
 
 

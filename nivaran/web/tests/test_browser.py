@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts
 from nivaran.testing.world import PASSWORD, World, build_world
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, ViewportSize
+    from playwright.sync_api import Page
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# here (the fixture data) are plain synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "web"
-VIEWPORTS: dict[str, ViewportSize] = {
-    "phone": {"width": 360, "height": 740},
-    "desktop": {"width": 1280, "height": 800},
-}
+ARTIFACTS = artifacts("web")
 
 
 @pytest.fixture
