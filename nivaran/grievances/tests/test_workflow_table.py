@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 from django.conf import settings
+from rest_framework.serializers import Serializer
 
 from nivaran.grievances.diagram import replace_block
 from nivaran.grievances.models import Status
@@ -54,7 +55,9 @@ def test_terminal_states_accept_no_action():
 def test_every_transition_names_roles_and_inputs():
     for t in TRANSITIONS:
         assert t.roles and t.sources and t.targets, t.action
-        assert set(t.targets) <= {"done", "satisfied", "not_satisfied"} | set(t.targets)
+        assert set(t.targets) <= {"done", "satisfied", "not_satisfied"}, t.action
+        assert issubclass(t.inputs, Serializer), t.action
+        assert set(t.targets.values()) - {None} <= set(STATES), t.action
 
 
 def test_docs_show_the_diagram_generated_from_the_table():
