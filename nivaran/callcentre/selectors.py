@@ -94,6 +94,8 @@ def caller_history(
         .order_by("-registered_at", "-pk")
     )
     earlier = list(qs[:HISTORY_LIMIT])
+    if category_code and not Category.objects.filter(code=category_code).exists():
+        category_code = None  # half-typed in the picker: not a choice yet
     duplicates = [
         g
         for g in earlier
