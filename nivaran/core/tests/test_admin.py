@@ -43,3 +43,26 @@ def test_a_level_mapping_breaking_the_hod_rule_is_refused_in_the_admin(world, cl
     )
     assert response.status_code == 200  # the form comes back with the error
     assert b"must be the head of department" in response.content
+
+
+def test_an_administrator_switches_a_partner_off_and_its_key_stops_working(world, client):
+    from rest_framework.test import APIClient
+
+    from nivaran.partners.services import partner_key_issue
+
+    partner, key = partner_key_issue(code="ssm", name="SSM call centre", source_flag="SSM")
+    api = APIClient()
+    api.credentials(HTTP_X_API_KEY=key)
+    assert api.get("/api/v1/partner/records/").status_code == 200
+    admin_user = world["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    # keys are issued by the partner_key command, which shows them once
+    assert client.get("/admin/partners/partner/add/").status_code == 403
+    response = client.post(
+        f"/admin/partners/partner/{partner.pk}/change/",
+        {"name": "SSM call centre", "source_flag": "SSM"},  # "active" left unticked
+    )
+    assert response.status_code == 302
+    assert api.get("/api/v1/partner/records/").status_code == 403
