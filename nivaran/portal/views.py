@@ -74,22 +74,30 @@ def lodge_start(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/start.html", {"form": form, "step": 1})
 
 
-@require_http_methods(["GET", "POST"])
-def lodge_otp(request: HttpRequest) -> HttpResponse:
-    state = request.session.get(LODGE) or {}
+def _otp_step(
+    request: HttpRequest, *, key: str, purpose: str, start: str, extra: dict[str, Any]
+) -> HttpResponse | None:
+    """Ask for the OTP sent at `start`; None once it is verified (the caller moves on)."""
+    state = request.session.get(key) or {}
     if not state.get("mobile"):
-        return redirect("portal:lodge")
+        return redirect(start)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            otp_verify(mobile=state["mobile"], purpose="lodge", code=form.cleaned_data["code"])
+            otp_verify(mobile=state["mobile"], purpose=purpose, code=form.cleaned_data["code"])
         except DomainError as exc:
             form.add_error("code", exc.detail)
         else:
-            _mark_verified(request, LODGE)
-            return redirect("portal:lodge_form")
-    context = {"form": form, "mobile": state["mobile"], "step": 2, "again": "portal:lodge"}
+            _mark_verified(request, key)
+            return None
+    context = {"form": form, "mobile": state["mobile"], "again": start, **extra}
     return render(request, "portal/otp.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def lodge_otp(request: HttpRequest) -> HttpResponse:
+    page = _otp_step(request, key=LODGE, purpose="lodge", start="portal:lodge", extra={"step": 2})
+    return page or redirect("portal:lodge_form")
 
 
 def _picker_context(request: HttpRequest, form: LodgeForm) -> dict[str, Any]:
@@ -210,20 +218,8 @@ def track_start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def track_otp(request: HttpRequest) -> HttpResponse:
-    state = request.session.get(TRACK) or {}
-    if not state.get("mobile"):
-        return redirect("portal:track")
-    form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            otp_verify(mobile=state["mobile"], purpose="track", code=form.cleaned_data["code"])
-        except DomainError as exc:
-            form.add_error("code", exc.detail)
-        else:
-            _mark_verified(request, TRACK)
-            return redirect("portal:track_status", number=state["number"])
-    context = {"form": form, "mobile": state["mobile"], "again": "portal:track"}
-    return render(request, "portal/otp.html", context)
+    page = _otp_step(request, key=TRACK, purpose="track", start="portal:track", extra={})
+    return page or redirect("portal:track_status", number=request.session[TRACK]["number"])
 
 
 def track_status(request: HttpRequest, number: str) -> HttpResponse:
