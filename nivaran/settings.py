@@ -175,6 +175,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets are both called "channel": how a grievance came in, and how a
+    # citizen's feedback came back.
+    "ENUM_NAME_OVERRIDES": {
+        "GrievanceChannelEnum": "nivaran.grievances.models.Channel",
+        "FeedbackChannelEnum": "nivaran.grievances.models.FeedbackChannel",
+    },
 }
 
 # --- Nivaran ---------------------------------------------------------------

@@ -8,6 +8,7 @@ from nivaran.accounts.api import TokenApi
 from nivaran.catalog.api import CategoryListApi
 from nivaran.geo.api import AreaListApi
 from nivaran.grievances import api as grievance_api
+from nivaran.grievances import fieldwork_api, quality_api
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -27,12 +28,46 @@ api_v1 = [
         grievance_api.GrievanceActionApi.as_view(),
         name="grievance-action",
     ),
+    path(
+        "grievances/<str:number>/atrs/",
+        quality_api.GrievanceAtrsApi.as_view(),
+        name="grievance-atrs",
+    ),
+    path(
+        "grievances/<str:number>/feedback/",
+        quality_api.GrievanceFeedbackApi.as_view(),
+        name="grievance-feedback",
+    ),
+    path("feedback-queue/", quality_api.FeedbackQueueApi.as_view(), name="feedback-queue"),
+    path(
+        "special-closes/pending/",
+        quality_api.SpecialCloseQueueApi.as_view(),
+        name="special-close-queue",
+    ),
+    path(
+        "quality/departments/",
+        quality_api.QualityCountsApi.as_view(by="department"),
+        name="quality-departments",
+    ),
+    path(
+        "quality/officers/",
+        quality_api.QualityCountsApi.as_view(by="officer"),
+        name="quality-officers",
+    ),
+    path("field-visits/", fieldwork_api.FieldVisitListApi.as_view(), name="field-visits"),
+    path(
+        "field-visits/<int:visit_id>/record/",
+        fieldwork_api.FieldVisitRecordApi.as_view(),
+        name="field-visit-record",
+    ),
+    path("field-coverage/", fieldwork_api.FieldCoverageApi.as_view(), name="field-coverage"),
 ]
 
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/v1/partner/", include(("nivaran.partners.urls", "partners"))),
     path("api/v1/ivrs/", include(("nivaran.callcentre.api_urls", "ivrs"))),
+    path("api/v1/sms/", include(("nivaran.notifications.api_urls", "sms"))),
     path("open311/v2/", include(("nivaran.open311.urls", "open311"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -105,9 +105,15 @@ class GrievanceSerializer(serializers.ModelSerializer[Grievance]):
 
 class GrievanceDetailSerializer(GrievanceSerializer):
     allowed_actions = serializers.SerializerMethodField()
+    linked_to = serializers.CharField(
+        source="linked_to.number",
+        allow_null=True,
+        default=None,
+        help_text="The earlier grievance this one follows up (lodged after its reopen window).",
+    )
 
     class Meta(GrievanceSerializer.Meta):
-        fields = [*GrievanceSerializer.Meta.fields, "allowed_actions"]
+        fields = [*GrievanceSerializer.Meta.fields, "linked_to", "allowed_actions"]
 
     def get_allowed_actions(self, obj: Grievance) -> list[str]:
         return allowed_actions(actor=self.context["actor"], grievance=obj)
@@ -263,7 +269,7 @@ class GrievanceActionApi(APIView):
             )
         grievance_act(grievance_id=target, actor=actor, action=action, data=request.data)
         grievance = Grievance.objects.select_related(
-            "citizen", "category", "department", "area", "assigned_to", "assigned_post"
+            "citizen", "category", "department", "area", "assigned_to", "assigned_post", "linked_to"
         ).get(pk=target)
         return Response(GrievanceDetailSerializer(grievance, context={"actor": actor}).data)
 

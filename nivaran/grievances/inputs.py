@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from nivaran.core.files import MAX_FILES, attachments_check
+from nivaran.grievances.models import FeedbackChannel, FeedbackOutcome, ResolutionType
 
 
 class NoInput(serializers.Serializer[dict[str, object]]):
@@ -18,19 +23,119 @@ class InterimReplyInput(serializers.Serializer[dict[str, object]]):
 
 
 class SubmitAtrInput(serializers.Serializer[dict[str, object]]):
-    RESOLUTION_TYPES = (
-        ("resolved", _("Resolved")),
-        ("partly_resolved", _("Partly resolved")),
-        ("not_feasible", _("Not feasible")),
-        ("policy_matter", _("Policy matter")),
-    )
+    RESOLUTION_TYPES = ResolutionType.choices
+    NEEDS_REASON = frozenset({ResolutionType.NOT_FEASIBLE, ResolutionType.POLICY_MATTER})
+
     summary = serializers.CharField(max_length=4000, help_text=_("What was done."))
     resolution_type = serializers.ChoiceField(choices=RESOLUTION_TYPES, default="resolved")
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why it is not feasible, or which policy stands in the way."),
+    )
+    documents = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=MAX_FILES,
+        help_text=_("Supporting documents: JPG, PNG or PDF, at most 5 MB each."),
+    )
+    acknowledged_feedback = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text=_(
+            "Ids of every earlier feedback on the grievance, each seen by the officer (H5)."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["resolution_type"] in self.NEEDS_REASON and not attrs["reason"].strip():
+            raise serializers.ValidationError(
+                {"reason": [_("Give the reason when it is not feasible or a policy matter.")]},
+                code="needed",
+            )
+        attrs["documents"] = attachments_check(attrs["documents"], field="documents")
+        return attrs
 
 
 class RecordFeedbackInput(serializers.Serializer[dict[str, object]]):
-    satisfied = serializers.BooleanField(help_text=_("Is the citizen satisfied?"))
-    remarks = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    outcome = serializers.ChoiceField(
+        choices=FeedbackOutcome.choices,
+        help_text=_("What the citizen said, or that no one answered."),
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The citizen's reason for not being satisfied."),
+    )
+    recording_ref = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Reference of the call recording."),
+    )
+    comments = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    atr = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("The ATR the citizen was asked about; refused if it is no longer waiting."),
+    )
+    channel = serializers.ChoiceField(
+        choices=FeedbackChannel.choices,
+        required=False,
+        help_text=_(
+            "How the citizen answered; staff record calls, citizens answer by portal or SMS."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["outcome"] == FeedbackOutcome.NOT_SATISFIED and not attrs["reason"].strip():
+            raise serializers.ValidationError(
+                {"reason": [_("Record why the citizen is not satisfied.")]}, code="needed"
+            )
+        return attrs
+
+
+class ClarifyConflictInput(serializers.Serializer[dict[str, object]]):
+    clarification = serializers.CharField(
+        max_length=4000, help_text=_("The administrative secretary's clarification (H7).")
+    )
+    send_to_level = serializers.IntegerField(
+        min_value=1,
+        max_value=4,
+        required=False,
+        help_text=_("The level it goes back to; by default the level of the disputed ATR."),
+    )
+
+
+class ReviewSpecialCloseInput(serializers.Serializer[dict[str, object]]):
+    decision = serializers.ChoiceField(
+        choices=[("confirm", _("Confirm")), ("revert", _("Revert"))],
+        help_text=_("Confirm the special close, or revert it to the level it was closed from."),
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["decision"] == "revert" and not attrs["note"].strip():
+            raise serializers.ValidationError(
+                {"note": [_("Say why the special close is reverted.")]}, code="needed"
+            )
+        return attrs
+
+
+class RecallInput(serializers.Serializer[dict[str, object]]):
+    reasons = serializers.CharField(
+        max_length=4000, help_text=_("Why the ATR falls short of the standard.")
+    )
+    visit = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("The field visit that found it short.")
+    )
 
 
 class ReasonInput(serializers.Serializer[dict[str, object]]):
@@ -40,9 +145,5 @@ class ReasonInput(serializers.Serializer[dict[str, object]]):
 class SpecialCloseInput(serializers.Serializer[dict[str, object]]):
     reason = serializers.CharField(max_length=2000, help_text=_("Written justification."))
     reason_code = serializers.CharField(
-        max_length=60,
-        required=False,
-        default="",
-        allow_blank=True,
-        help_text=_("One of the profile's special-close reasons."),
+        max_length=60, help_text=_("One of the profile's special-close reasons.")
     )

@@ -24,6 +24,7 @@ class Status(models.TextChoices):
     OPEN = "open", _("Open")
     IN_PROGRESS = "in_progress", _("In progress")
     ATR_SUBMITTED = "atr_submitted", _("ATR submitted")
+    CONFLICT = "conflict", _("Conflict: awaiting clarification")
     REOPENED = "reopened", _("Reopened")
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected")
@@ -92,6 +93,10 @@ class Grievance(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"))
     closed_at = models.DateTimeField(_("closed at"), null=True)
+    # A new grievance lodged about a closed one whose reopen window had passed.
+    linked_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
     # Idempotency of intake: a retried request with the same key finds this row.
     intake_key = models.CharField(max_length=120, null=True, unique=True)  # noqa: DJ001
 
@@ -103,7 +108,7 @@ class Grievance(models.Model):
             # An officer's queue: what still waits on the post, by deadline.
             models.Index(
                 fields=["assigned_post", "due_at", "id"],
-                condition=Q(status__in=["open", "in_progress", "reopened"]),
+                condition=Q(status__in=["open", "in_progress", "reopened", "conflict"]),
                 name="grv_inbox_active",
             ),
             models.Index(fields=["status", "due_at"], name="grv_sweep"),
@@ -153,3 +158,236 @@ class GrievanceEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("history events are append-only")
+
+
+# --- the resolution-quality loop: rows the workflow writes beside a grievance's state ----
+
+
+class ResolutionType(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    PARTLY_RESOLVED = "partly_resolved", _("Partly resolved")
+    NOT_FEASIBLE = "not_feasible", _("Not feasible")
+    POLICY_MATTER = "policy_matter", _("Policy matter")
+
+
+class AtrOutcome(models.TextChoices):
+    """What became of an ATR once the citizen (or the field) was asked."""
+
+    AWAITING = "awaiting", _("Awaiting the citizen's word")
+    SATISFIED = "satisfied", _("Citizen satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Citizen not satisfied")
+    CONFLICT = "conflict", _("Disputed: sent for clarification")
+    UNREACHABLE = "unreachable", _("Citizen not reachable")
+    RECALLED = "recalled", _("Recalled after field validation")
+
+
+class ActionTakenReport(models.Model):
+    """An Action Taken Report: what the department says it did (H5, H6)."""
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.PROTECT, related_name="atrs")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    post = models.ForeignKey("org.Post", null=True, on_delete=models.PROTECT, related_name="+")
+    # Copies at submission, so counts per department and level need no history replay.
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"))
+    # H6: the submitting officer's senior sees the ATR in their inbox.
+    senior_post = models.ForeignKey(
+        "org.Post", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("action taken"))
+    resolution_type = models.CharField(
+        _("resolution type"), max_length=20, choices=ResolutionType.choices
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    acknowledged_feedback = models.JSONField(default=list, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=AtrOutcome.choices, default=AtrOutcome.AWAITING
+    )
+    feedback_attempts = models.PositiveSmallIntegerField(_("feedback attempts"), default=0)
+    # When the feedback desk should next call; null once the citizen's word is in.
+    next_call_at = models.DateTimeField(_("next call at"), null=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = _("action taken report")
+        verbose_name_plural = _("action taken reports")
+        indexes = [
+            models.Index(
+                fields=["next_call_at", "id"],
+                condition=Q(outcome="awaiting"),
+                name="atr_feedback_queue",
+            ),
+            models.Index(fields=["senior_post", "submitted_at"], name="atr_senior"),
+            models.Index(fields=["department", "outcome"], name="atr_dept_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ATR on {self.grievance} at {self.submitted_at:%Y-%m-%d %H:%M}"
+
+
+class AtrDocument(models.Model):
+    """A supporting document of an ATR; served only to those who may see the grievance."""
+
+    atr = models.ForeignKey(ActionTakenReport, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(_("file"), max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("ATR document")
+        verbose_name_plural = _("ATR documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FeedbackChannel(models.TextChoices):
+    CALL = "call", _("Feedback call")
+    SMS = "sms", _("SMS reply")
+    PORTAL = "portal", _("Tracking page")
+
+
+class FeedbackOutcome(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+    UNREACHABLE = "unreachable", _("Not reachable")
+
+
+class FeedbackCall(models.Model):
+    """One attempt to take the citizen's word on an ATR (H5, U1)."""
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.PROTECT, related_name="feedback")
+    atr = models.ForeignKey(ActionTakenReport, on_delete=models.PROTECT, related_name="feedback")
+    at = models.DateTimeField(_("at"))
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=FeedbackChannel.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=FeedbackOutcome.choices)
+    reason = models.TextField(_("citizen's reason"), blank=True)
+    recording_ref = models.CharField(_("recording reference"), max_length=200, blank=True)
+    comments = models.TextField(_("comments"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("feedback call")
+        verbose_name_plural = _("feedback calls")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} on {self.grievance} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REVERTED = "reverted", _("Reverted")
+
+
+class SpecialClose(models.Model):
+    """A special close and its review by the profile's reviewer (U3)."""
+
+    grievance = models.ForeignKey(
+        Grievance, on_delete=models.PROTECT, related_name="special_closes"
+    )
+    closed_at = models.DateTimeField(_("closed at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"))
+    reason_code = models.CharField(_("ground"), max_length=60)
+    justification = models.TextField(_("justification"))
+    review = models.CharField(
+        _("review"), max_length=10, choices=ReviewOutcome.choices, default=ReviewOutcome.PENDING
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["closed_at", "id"]
+        verbose_name = _("special close")
+        verbose_name_plural = _("special closes")
+        indexes = [
+            models.Index(
+                fields=["closed_at", "id"], condition=Q(review="pending"), name="spc_review_queue"
+            ),
+            models.Index(fields=["department", "review"], name="spc_dept"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Special close of {self.grievance} ({self.reason_code})"
+
+
+class VisitPick(models.TextChoices):
+    SAMPLE = "sample", _("Sample")
+    REVIEWER = "reviewer", _("Picked by a reviewer")
+
+
+class FieldVisit(models.Model):
+    """A field validation executive's check of an ATR on the ground (W7)."""
+
+    grievance = models.ForeignKey(Grievance, on_delete=models.PROTECT, related_name="field_visits")
+    atr = models.ForeignKey(
+        ActionTakenReport, null=True, on_delete=models.PROTECT, related_name="field_visits"
+    )
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    # The grievance's area path, for "visits in the districts I cover".
+    area_path = models.CharField(max_length=400)
+    picked_at = models.DateTimeField(_("picked at"))
+    picked_how = models.CharField(_("picked"), max_length=10, choices=VisitPick.choices)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    visited_at = models.DateTimeField(_("visited at"), null=True)
+    executive = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField(_("quality rating"), null=True)
+    meets_standard = models.BooleanField(_("meets the standard"), null=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    class Meta:
+        ordering = ["picked_at", "id"]
+        verbose_name = _("field visit")
+        verbose_name_plural = _("field visits")
+        indexes = [
+            models.Index(
+                fields=["area_path"],
+                condition=Q(visited_at__isnull=True),
+                name="visit_pending",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+        constraints = [
+            # One open visit per grievance: a second pick of a pending one is a no-op.
+            models.UniqueConstraint(
+                fields=["grievance"],
+                condition=Q(visited_at__isnull=True),
+                name="visit_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Field visit to {self.grievance}"
+
+
+class FieldVisitPhoto(models.Model):
+    visit = models.ForeignKey(FieldVisit, on_delete=models.PROTECT, related_name="photos")
+    file = models.FileField(_("file"), max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("field visit photo")
+        verbose_name_plural = _("field visit photos")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -30,9 +30,17 @@ def to_citizen(grievance: Grievance, purpose: str, **extra: str) -> Outgoing:
             ),
             "atr": _(
                 "Action taken on grievance %(number)s: %(summary)s. "
-                "You will be called for your feedback."
+                "You will be called for your feedback, or reply YES %(number)s if satisfied, "
+                "NO %(number)s and your reason if not."
+            ),
+            "interim": _(
+                "Grievance %(number)s: %(message)s. Expected to be resolved by %(expected)s."
             ),
             "closed": _("Grievance %(number)s is closed with your consent. Thank you."),
+            "closed_unreachable": _(
+                "We could not reach you about grievance %(number)s, so it is closed. "
+                "If it is not resolved, you may reopen it within %(days)s days."
+            ),
             "rejected": _("Grievance %(number)s could not be taken up: %(reason)s"),
         }
         body = texts[purpose] % {"number": grievance.number, "helpline": helpline or "", **extra}
@@ -55,6 +63,21 @@ def to_officer(officer: User | None, grievance: Grievance, purpose: str) -> list
                 "Grievance %(number)s is reopened on review and is with you again. Due %(due)s."
             ),
             "overdue": _("Grievance %(number)s is overdue at L%(level)s. Act on it today."),
+            "atr_for_senior": _(
+                "An ATR was submitted on grievance %(number)s at L%(level)s; see it in your inbox."
+            ),
+            "conflict": _(
+                "Grievance %(number)s is in conflict: the citizen disputes the ATR. "
+                "Record your clarification by %(due)s."
+            ),
+            "conflict_clarified": _(
+                "Grievance %(number)s is back with you after the secretary's clarification. "
+                "Due %(due)s."
+            ),
+            "recalled": _(
+                "The ATR on grievance %(number)s was recalled after field validation; "
+                "it is with you at L%(level)s, due %(due)s."
+            ),
         }
         body = texts[purpose] % {
             "number": grievance.number,

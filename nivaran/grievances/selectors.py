@@ -13,9 +13,9 @@ from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
 from nivaran.core.errors import NotFound, PermissionDenied
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Grievance, GrievanceEvent
-from nivaran.grievances.workflow import ACTIVE
+from nivaran.grievances.workflow import WAITING
 from nivaran.org.models import Post
-from nivaran.org.selectors import jurisdiction_q, user_jurisdictions
+from nivaran.org.selectors import field_paths, jurisdiction_q, user_jurisdictions
 
 
 def grievances_visible_to(*, actor: User) -> QuerySet[Grievance]:
@@ -26,8 +26,11 @@ def grievances_visible_to(*, actor: User) -> QuerySet[Grievance]:
         return qs
     if actor.role in POST_ROLES:
         return qs.filter(jurisdiction_q(user_jurisdictions(user=actor)))
-    if actor.role == Role.FIELD_VALIDATION_EXECUTIVE and actor.area_id:
-        return qs.filter(area_path__startswith=actor.area.path if actor.area else "\0")
+    if actor.role == Role.FIELD_VALIDATION_EXECUTIVE:
+        covered = Q()
+        for path in field_paths(actor):
+            covered |= Q(area_path__startswith=path)
+        return qs.filter(covered) if covered else qs.none()
     if actor.role == Role.CITIZEN:
         return qs.filter(citizen__user=actor)
     return qs.none()
@@ -42,13 +45,13 @@ class GrievanceFilters:
     area: str | None = None
     assigned_to_me: bool = False
     emergency: bool | None = None
-    active_only: bool = False  # still with the department: open, in progress, reopened
+    active_only: bool = False  # still with the department: active, or a conflict
     q: str | None = None
 
 
 def overdue_q(now: datetime) -> Q:
     """Past its deadline and still with the department (or flagged at the last level)."""
-    return Q(status__in=ACTIVE) & (Q(due_at__lte=now) | Q(is_overdue=True))
+    return Q(status__in=WAITING) & (Q(due_at__lte=now) | Q(is_overdue=True))
 
 
 def grievance_list(
@@ -77,7 +80,7 @@ def grievance_list(
     if filters.emergency is not None:
         qs = qs.filter(emergency=filters.emergency)
     if filters.active_only:
-        qs = qs.filter(status__in=ACTIVE)
+        qs = qs.filter(status__in=WAITING)
     if filters.q:
         qs = qs.filter(Q(number=filters.q.strip().upper()) | Q(citizen__mobile=filters.q.strip()))
     return qs.select_related(
@@ -95,7 +98,9 @@ def _my_post_ids(actor: User) -> list[int]:
 def grievance_get(*, actor: User, number: str) -> Grievance:
     grievance = (
         grievances_visible_to(actor=actor)
-        .select_related("citizen", "category", "department", "area", "assigned_to", "assigned_post")
+        .select_related(
+            "citizen", "category", "department", "area", "assigned_to", "assigned_post", "linked_to"
+        )
         .filter(number=number)
         .first()
     )
@@ -112,8 +117,8 @@ def grievance_history(*, grievance: Grievance) -> QuerySet[GrievanceEvent]:
 
 def inbox_counts(*, actor: User, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    mine = Grievance.objects.filter(assigned_post_id__in=_my_post_ids(actor), status__in=ACTIVE)
-    emergencies = grievances_visible_to(actor=actor).filter(emergency=True, status__in=ACTIVE)
+    mine = Grievance.objects.filter(assigned_post_id__in=_my_post_ids(actor), status__in=WAITING)
+    emergencies = grievances_visible_to(actor=actor).filter(emergency=True, status__in=WAITING)
     return {
         "mine": mine.count(),
         "overdue": mine.filter(overdue_q(now)).count(),

@@ -46,3 +46,59 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to}: {self.purpose}"
+
+
+class SmsGateway(models.Model):
+    """An SMS gateway allowed to relay the citizens' replies with its API key."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    # sha256 hex digest of the API key; the key itself is never stored.
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS gateway")
+        verbose_name_plural = _("SMS gateways")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboundResult(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    IGNORED = "ignored", _("Ignored")
+
+
+class InboundSms(models.Model):
+    """One SMS a citizen sent, as its gateway relayed it; the gateway's message id makes a
+    re-sent relay a no-op."""
+
+    gateway = models.ForeignKey(
+        SmsGateway, on_delete=models.PROTECT, related_name="inbound", verbose_name=_("gateway")
+    )
+    gateway_message_id = models.CharField(_("gateway message id"), max_length=100)
+    sender = models.CharField(_("sender"), max_length=20)
+    text = models.TextField(_("text"))
+    received_at = models.DateTimeField(_("received at"))
+    result = models.CharField(_("result"), max_length=10, choices=InboundResult.choices)
+    reason = models.CharField(_("reason"), max_length=40, blank=True)
+    grievance = models.ForeignKey(
+        "grievances.Grievance",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_sms",
+    )
+
+    class Meta:
+        verbose_name = _("inbound SMS")
+        verbose_name_plural = _("inbound SMS")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_message_id"], name="notifications_unique_inbound_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway_id}:{self.gateway_message_id}"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from nivaran.org.models import (
     Department,
     Designation,
+    FieldCoverage,
     LevelMapping,
     NodalAppointment,
     Office,
@@ -59,3 +60,13 @@ class NodalAppointmentAdmin(admin.ModelAdmin[NodalAppointment]):
     list_display = ["scope", "department", "district", "post", "appointed_at"]
     list_filter = ["scope"]
     autocomplete_fields = ["department", "district", "post"]
+
+
+@admin.register(FieldCoverage)
+class FieldCoverageAdmin(admin.ModelAdmin[FieldCoverage]):
+    """Which field validation executive covers which district (W7, W8)."""
+
+    list_display = ["executive", "district", "since"]
+    list_filter = ["district"]
+    search_fields = ["executive__username", "executive__first_name", "district__name"]
+    autocomplete_fields = ["executive", "district"]

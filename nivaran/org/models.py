@@ -193,3 +193,32 @@ class NodalAppointment(models.Model):
 
         if self.post_id:
             raise_if(nodal_errors(self, profile=active_profile()))
+
+
+class FieldCoverage(models.Model):
+    """A field validation executive assigned to a district (W7, W8).
+
+    The district administration sees who covers them; the executive sees the
+    visits picked in the districts they cover.
+    """
+
+    executive = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="field_coverage",
+        limit_choices_to={"role": "field_validation_executive"},
+    )
+    district = models.ForeignKey(
+        "geo.Area", on_delete=models.PROTECT, related_name="field_coverage"
+    )
+    since = models.DateField(_("since"))
+
+    class Meta:
+        verbose_name = _("field validation coverage")
+        verbose_name_plural = _("field validation coverage")
+        constraints = [
+            models.UniqueConstraint(fields=["executive", "district"], name="coverage_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.executive} covers {self.district}"

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from nivaran.accounts.models import User
 from nivaran.catalog.models import Category
-from nivaran.org.models import LevelMapping, NodalAppointment, NodalScope, Post
+from nivaran.org.models import FieldCoverage, LevelMapping, NodalAppointment, NodalScope, Post
 
 
 @dataclass(frozen=True)
@@ -111,3 +111,26 @@ def nodal_officer_for_department(*, department_id: int) -> Post | None:
         .first()
     )
     return appointment.post if appointment else None
+
+
+def field_paths(actor: User) -> list[str]:
+    """Area paths of the districts a field validation executive covers (W7, W8); the
+    user's own area counts too, for an executive set up before coverage was kept."""
+    if not actor.is_active:
+        return []
+    paths = list(
+        FieldCoverage.objects.filter(executive=actor).values_list("district__path", flat=True)
+    )
+    if actor.area_id is not None and actor.area is not None:
+        paths.append(actor.area.path)
+    return paths
+
+
+def field_coverage(*, district_path: str | None = None) -> list[FieldCoverage]:
+    """Who covers which district; for a district administration, who covers theirs (W8)."""
+    qs = FieldCoverage.objects.select_related("executive", "district").order_by(
+        "district__name", "executive__username"
+    )
+    if district_path is not None:
+        qs = qs.filter(district__path__startswith=district_path)
+    return list(qs)

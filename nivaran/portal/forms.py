@@ -98,3 +98,33 @@ class LodgeForm(_Styled):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
         return data
+
+
+class FeedbackForm(_Styled):
+    """The citizen's word on the action taken report: yes, or no with a reason."""
+
+    satisfied = forms.ChoiceField(
+        label=_("Are you satisfied with the action taken?"),
+        choices=[("yes", _("Yes, it is resolved")), ("no", _("No, it is not resolved"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why not? (needed if you are not satisfied)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("satisfied") == "no" and not str(data.get("reason", "")).strip():
+            self.add_error("reason", _("Tell us what is still not resolved."))
+        return data
+
+
+class ReopenForm(_Styled):
+    reopen_reason = forms.CharField(
+        label=_("What is still not resolved?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.geo.models import Area, AreaType
 from nivaran.grievances.inputs import SubmitAtrInput
-from nivaran.grievances.models import Grievance, Status
+from nivaran.grievances.models import (
+    ActionTakenReport,
+    AtrOutcome,
+    Grievance,
+    GrievanceEvent,
+    Status,
+)
+from nivaran.grievances.quality import atrs_of
 from nivaran.grievances.workflow import ACTIVE
 from nivaran.portal.models import Attachment, GrievanceLocation
+from nivaran.profiles.loader import active_profile
 
 INDENT = "\u00a0\u00a0"
 
@@ -73,6 +83,7 @@ STATUS_FOR_CITIZEN: dict[str, Promise] = {
     Status.OPEN: _("Received: with the officer"),
     Status.IN_PROGRESS: _("Being worked on"),
     Status.ATR_SUBMITTED: _("Action taken: awaiting your feedback"),
+    Status.CONFLICT: _("You disputed the action taken: sent for clarification"),
     Status.REOPENED: _("Reopened: being worked on again"),
     Status.CLOSED: _("Resolved and closed"),
     Status.REJECTED: _("Not taken up"),
@@ -90,9 +101,32 @@ class HistoryLine:
     detail: str = ""
 
 
-def _line(action: str, note: str, data: dict[str, object]) -> tuple[str, str, str] | None:
+def _feedback_line(event: GrievanceEvent, data: dict[str, object]) -> tuple[str, str, str]:
+    outcome = data.get("outcome")
+    if outcome is None:  # events recorded before feedback had outcomes
+        outcome = "satisfied" if data.get("satisfied") else "not_satisfied"
+    if outcome == "satisfied":
+        return str(_("Your feedback: satisfied. Closed.")), "", ""
+    if outcome == "not_satisfied":
+        reason = str(data.get("reason") or event.note)
+        if event.to_status == Status.CONFLICT:
+            title = _("Your feedback: not satisfied. Sent for clarification.")
+        else:
+            title = _("Your feedback: not satisfied. Reopened.")
+        return str(title), reason, ""
+    if event.to_status == Status.ATR_SUBMITTED:
+        return str(_("We could not reach you for your feedback")), "", ""
+    return str(_("Closed: we could not reach you for your feedback")), "", ""
+
+
+def _line(event: GrievanceEvent) -> tuple[str, str, str] | None:
     """(title, text, detail) a citizen may see for one event, or None to hide it."""
+    action, note, data = event.action, event.note, event.data or {}
     if action == "register":
+        linked = data.get("linked_to")
+        if isinstance(linked, str) and linked:
+            detail = str(_("About your earlier grievance %(number)s")) % {"number": linked}
+            return str(_("Registered")), "", detail
         return str(_("Registered")), "", ""
     if action == "interim_reply":
         expected = data.get("expected_by")
@@ -105,18 +139,66 @@ def _line(action: str, note: str, data: dict[str, object]) -> tuple[str, str, st
         kind = RESOLUTION_TYPES.get(str(data.get("resolution_type", "")), "")
         return str(_("Action taken report")), note, str(kind)
     if action == "record_feedback":
-        if data.get("satisfied"):
-            return str(_("Your feedback: satisfied. Closed.")), "", ""
-        return str(_("Your feedback: not satisfied. Reopened.")), "", ""
+        return _feedback_line(event, data)
+    if action == "clarify_conflict":
+        return str(_("Clarified by the administrative secretary; with the officer again")), "", ""
+    if action == "recall":
+        return str(_("Action taken found short on a field check; with the officer again")), "", ""
     if action == "reject":
         return str(_("Not taken up")), note, ""
     if action == "special_close":
         return str(_("Closed by the department")), note, ""
     if action == "reopen":
+        if event.actor_role == Role.CITIZEN:
+            return str(_("Reopened at your request")), note, ""
         return str(_("Reopened on review")), "", ""
     if action == "escalate":
         return str(_("Escalated to a senior officer")), "", ""
     return None  # overdue flags and anything new stay internal until decided
+
+
+@dataclass(frozen=True)
+class AtrView:
+    """The action taken report the citizen is asked about (or the last one)."""
+
+    summary: str
+    resolution_type: str
+    reason: str
+    submitted_at: datetime
+    awaiting: bool
+
+
+@dataclass(frozen=True)
+class ReopenWindow:
+    """Whether the citizen may still reopen a closed grievance, and until when."""
+
+    days: int
+    until: datetime | None
+    open: bool
+
+
+def reopen_window(*, grievance: Grievance, now: datetime | None = None) -> ReopenWindow | None:
+    """For a closed grievance: the profile's window to reopen it (None when not closed)."""
+    if grievance.status != Status.CLOSED:
+        return None
+    days = int(active_profile().rules.get("reopen_window_days", 0))
+    if grievance.closed_at is None:
+        return ReopenWindow(days, None, False)
+    until = grievance.closed_at + timedelta(days=days)
+    return ReopenWindow(days, until, (now or timezone.now()) <= until)
+
+
+def _atr_view(grievance: Grievance) -> AtrView | None:
+    atr: ActionTakenReport | None = atrs_of(grievance=grievance).last()
+    if atr is None or atr.outcome == AtrOutcome.RECALLED:
+        return None
+    return AtrView(
+        summary=atr.summary,
+        resolution_type=str(RESOLUTION_TYPES.get(atr.resolution_type, atr.resolution_type)),
+        reason=atr.reason,
+        submitted_at=atr.submitted_at,
+        awaiting=atr.outcome == AtrOutcome.AWAITING and grievance.status == Status.ATR_SUBMITTED,
+    )
 
 
 @dataclass(frozen=True)
@@ -128,18 +210,31 @@ class CitizenView:
     area: str
     history: list[HistoryLine]
     atr: str
+    atr_report: AtrView | None
+    reopen: ReopenWindow | None
+    # Another grievance may be lodged about this one: closed for good, or not reopenable.
+    follow_up: bool
+    linked_to: str
+    # The office's latest expected date (from an interim reply), while it is being worked on.
+    expected_by: date | None = None
 
 
 def citizen_view(*, grievance: Grievance) -> CitizenView:
     history: list[HistoryLine] = []
     atr = ""
+    expected: date | None = None
     for event in grievance.events.order_by("at", "id"):
-        shown = _line(event.action, event.note, event.data or {})
+        shown = _line(event)
         if shown is None:
             continue
         if event.action == "submit_atr":
             atr = event.note
+        if event.action == "interim_reply":
+            raw = (event.data or {}).get("expected_by")
+            expected = date.fromisoformat(raw) if isinstance(raw, str) and raw else None
         history.append(HistoryLine(event.at, event.action, *shown))
+    window = reopen_window(grievance=grievance)
+    finished = grievance.status in {Status.CLOSED, Status.REJECTED, Status.SPECIAL_CLOSED}
     return CitizenView(
         grievance=grievance,
         status=str(STATUS_FOR_CITIZEN.get(grievance.status, grievance.status)),
@@ -148,12 +243,17 @@ def citizen_view(*, grievance: Grievance) -> CitizenView:
         area=label(grievance.area.name, grievance.area.name_hi),
         history=history,
         atr=atr,
+        atr_report=_atr_view(grievance),
+        reopen=window,
+        follow_up=finished and not (window and window.open),
+        linked_to=(grievance.linked_to.number or "") if grievance.linked_to else "",
+        expected_by=expected if grievance.status in ACTIVE else None,
     )
 
 
 def grievance_for_mobile(*, number: str, mobile: str) -> Grievance | None:
     return (
-        Grievance.objects.select_related("category", "area", "citizen")
+        Grievance.objects.select_related("category", "area", "citizen", "linked_to")
         .filter(number=number.strip().upper(), citizen__mobile=mobile)
         .first()
     )

@@ -1,4 +1,5 @@
-"""Writes of the citizen portal: the citizen's account and lodging a grievance."""
+"""Writes of the citizen portal: the citizen's account, lodging a grievance, and the
+citizen's word on it afterwards (feedback on the action taken, reopening)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,20 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
-from nivaran.grievances.models import Channel, Citizen, Grievance
-from nivaran.grievances.workflow import grievance_register
-from nivaran.portal.attachments import attachments_check, storage_name
+from nivaran.core.errors import InvalidInput
+from nivaran.core.files import attachments_check, storage_name
+from nivaran.grievances.models import (
+    Channel,
+    Citizen,
+    FeedbackOutcome,
+    Grievance,
+    Status,
+)
+from nivaran.grievances.workflow import grievance_act, grievance_register
 from nivaran.portal.models import Attachment, GrievanceLocation
 
 
@@ -49,13 +58,16 @@ def portal_grievance_lodge(
     location: Location | None = None,
     files: Sequence[UploadedFile] = (),
     intake_key: str | None = None,
+    linked_to_number: str | None = None,
 ) -> Grievance:
     """Register a grievance lodged on the portal, with its location and attachments.
 
     The mobile must already be verified by OTP (the view keeps that in the session).
     Files are checked before anything is written; a failure removes stored files.
+    `linked_to_number`: a finished grievance of the same mobile this one follows up.
     """
     checked = attachments_check(files)
+    linked_to = follow_up_of(number=linked_to_number, mobile=mobile) if linked_to_number else None
     actor = citizen_user_for(mobile=mobile)
     # A citizen account has one citizen record; a new name would need a second one.
     existing = Citizen.objects.filter(user=actor).first()
@@ -74,6 +86,7 @@ def portal_grievance_lodge(
                 kind=kind,
                 language=language,
                 intake_key=intake_key,
+                linked_to=linked_to,
             )
             if not created:
                 return grievance
@@ -97,3 +110,48 @@ def portal_grievance_lodge(
             default_storage.delete(stored)
         raise
     return grievance
+
+
+FINISHED = frozenset({Status.CLOSED, Status.REJECTED, Status.SPECIAL_CLOSED})
+
+
+def follow_up_of(*, number: str, mobile: str) -> Grievance:
+    """The finished grievance of this mobile that a new one may be linked to."""
+    grievance = Grievance.objects.filter(
+        number=number.strip().upper(), citizen__mobile=mobile
+    ).first()
+    if grievance is None or grievance.status not in FINISHED:
+        raise InvalidInput(
+            _("A new grievance can be linked only to a closed grievance of your own."),
+            fields={"linked_to": [_("Not a closed grievance of this mobile number.")]},
+        )
+    return grievance
+
+
+def citizen_feedback_give(
+    *, grievance: Grievance, mobile: str, satisfied: bool, reason: str = "", channel: str
+) -> Grievance:
+    """The citizen's own word on the action taken report, by the tracking page or an SMS.
+
+    Only satisfaction closes; not satisfied needs a reason (the workflow checks it too).
+    """
+    return grievance_act(
+        grievance_id=grievance.pk,
+        actor=citizen_user_for(mobile=mobile),
+        action="record_feedback",
+        data={
+            "outcome": FeedbackOutcome.SATISFIED if satisfied else FeedbackOutcome.NOT_SATISFIED,
+            "reason": "" if satisfied else reason.strip(),
+            "channel": channel,
+        },
+    )
+
+
+def citizen_reopen(*, grievance: Grievance, mobile: str, reason: str) -> Grievance:
+    """Reopen a closed grievance within the profile's window (the workflow guards it)."""
+    return grievance_act(
+        grievance_id=grievance.pk,
+        actor=citizen_user_for(mobile=mobile),
+        action="reopen",
+        data={"reason": reason.strip()},
+    )

@@ -12,4 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("track/", views.track_start, name="track"),
     path("track/otp/", views.track_otp, name="track_otp"),
     path("track/<str:number>/", views.track_status, name="track_status"),
+    path("track/<str:number>/feedback/", views.track_feedback, name="track_feedback"),
+    path("track/<str:number>/reopen/", views.track_reopen, name="track_reopen"),
+    path("track/<str:number>/follow-up/", views.track_follow_up, name="track_follow_up"),
 ]

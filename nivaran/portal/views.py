@@ -10,22 +10,37 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nivaran.catalog.models import Kind
 from nivaran.core.errors import DomainError
+from nivaran.core.files import MAX_FILES
+from nivaran.grievances.models import FeedbackChannel, Grievance, Status
 from nivaran.portal import selectors
-from nivaran.portal.attachments import MAX_FILES
-from nivaran.portal.forms import LodgeForm, OtpForm, StartForm, TrackForm
+from nivaran.portal.forms import (
+    FeedbackForm,
+    LodgeForm,
+    OtpForm,
+    ReopenForm,
+    StartForm,
+    TrackForm,
+)
 from nivaran.portal.otp import otp_send, otp_verify
-from nivaran.portal.services import Location, portal_grievance_lodge
+from nivaran.portal.services import (
+    Location,
+    citizen_feedback_give,
+    citizen_reopen,
+    portal_grievance_lodge,
+)
 
 VERIFIED_FOR = timedelta(minutes=30)
 LODGE = "portal_lodge"
 TRACK = "portal_track"
 LODGED = "portal_lodged"
+LODGED_LINK = "portal_lodged_link"
 
 
 def _language() -> str:
@@ -59,6 +74,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lodge_start(request: HttpRequest) -> HttpResponse:
     if _verified_mobile(request, LODGE):
+        state = dict(request.session[LODGE])
+        if state.pop("linked_to", None):  # a plain lodge, not the follow-up of a closed one
+            request.session[LODGE] = state
         return redirect("portal:lodge_form")
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -121,6 +139,7 @@ def _picker_context(request: HttpRequest, form: LodgeForm) -> dict[str, Any]:
         "max_files": MAX_FILES,
         "chosen_category": source.get("category", ""),
         "chosen_area": source.get("area", ""),
+        "linked_to": (request.session.get(LODGE) or {}).get("linked_to", ""),
     }
 
 
@@ -151,6 +170,7 @@ def lodge_form(request: HttpRequest) -> HttpResponse:
                     location=location,
                     files=request.FILES.getlist("attachments"),
                     intake_key=data["intake_key"],
+                    linked_to_number=request.session[LODGE].get("linked_to") or None,
                 )
             except DomainError as exc:
                 fields = exc.fields if isinstance(exc.fields, dict) else {}
@@ -166,7 +186,13 @@ def lodge_form(request: HttpRequest) -> HttpResponse:
                 if "attachments" in fields or not shown:
                     form.add_error(None, exc.detail)
             else:
+                state = dict(request.session[LODGE])
+                state.pop("linked_to", None)
+                request.session[LODGE] = state
                 request.session[LODGED] = grievance.number
+                request.session[LODGED_LINK] = (
+                    grievance.linked_to.number if grievance.linked_to else ""
+                )
                 return redirect("portal:lodge_done")
     else:
         form = LodgeForm(initial={"intake_key": f"portal:{uuid.uuid4().hex}"})
@@ -177,7 +203,8 @@ def lodge_done(request: HttpRequest) -> HttpResponse:
     number = request.session.get(LODGED)
     if not number:
         return redirect("portal:home")
-    return render(request, "portal/done.html", {"number": number})
+    context = {"number": number, "linked_to": request.session.get(LODGED_LINK, "")}
+    return render(request, "portal/done.html", context)
 
 
 # --- track ------------------------------------------------------------------------
@@ -222,11 +249,131 @@ def track_otp(request: HttpRequest) -> HttpResponse:
     return page or redirect("portal:track_status", number=request.session[TRACK]["number"])
 
 
-def track_status(request: HttpRequest, number: str) -> HttpResponse:
+def _tracked(request: HttpRequest, number: str) -> tuple[Grievance | None, str]:
+    """The grievance and the mobile proved for it by OTP in this session, if any."""
     mobile = _verified_mobile(request, TRACK)
     grievance = selectors.grievance_for_mobile(number=number, mobile=mobile) if mobile else None
-    if grievance is None:
-        messages.warning(request, _("Enter the grievance number and mobile number to track it."))
-        return redirect("portal:track")
+    return grievance, mobile or ""
+
+
+def _status_page(
+    request: HttpRequest,
+    grievance: Grievance,
+    *,
+    feedback: FeedbackForm | None = None,
+    reopen: ReopenForm | None = None,
+) -> HttpResponse:
     view = selectors.citizen_view(grievance=grievance)
-    return render(request, "portal/status.html", {"view": view, "g": grievance})
+    context = {
+        "view": view,
+        "g": grievance,
+        "feedback_form": feedback or FeedbackForm(),
+        "reopen_form": reopen or ReopenForm(),
+    }
+    return render(request, "portal/status.html", context)
+
+
+def _not_tracked(request: HttpRequest) -> HttpResponse:
+    messages.warning(request, _("Enter the grievance number and mobile number to track it."))
+    return redirect("portal:track")
+
+
+def track_status(request: HttpRequest, number: str) -> HttpResponse:
+    grievance, _mobile = _tracked(request, number)
+    if grievance is None:
+        return _not_tracked(request)
+    return _status_page(request, grievance)
+
+
+FEEDBACK_RESULT: dict[str, Promise] = {
+    Status.CLOSED: gettext_lazy("Thank you. Your grievance is closed with your consent."),
+    Status.CONFLICT: gettext_lazy(
+        "Your reply is recorded. The department said it was resolved and you say it is not, "
+        "so your grievance has gone to the administrative secretary for clarification."
+    ),
+    Status.REOPENED: gettext_lazy(
+        "Your reply is recorded. Your grievance is reopened and is with the officer again."
+    ),
+}
+
+
+@require_http_methods(["POST"])
+def track_feedback(request: HttpRequest, number: str) -> HttpResponse:
+    """The citizen answers "are you satisfied?" about the action taken report."""
+    grievance, mobile = _tracked(request, number)
+    if grievance is None:
+        return _not_tracked(request)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            grievance = citizen_feedback_give(
+                grievance=grievance,
+                mobile=mobile,
+                satisfied=form.cleaned_data["satisfied"] == "yes",
+                reason=form.cleaned_data["reason"],
+                channel=FeedbackChannel.PORTAL,
+            )
+        except DomainError as exc:
+            fields = exc.fields if isinstance(exc.fields, dict) else {}
+            if "reason" in fields:
+                form.add_error("reason", str(fields["reason"][0]))
+            else:
+                form.add_error(None, exc.detail)
+        else:
+            result = FEEDBACK_RESULT.get(grievance.status)
+            if result:
+                messages.success(request, str(result))
+            return redirect("portal:track_status", number=grievance.number)
+    return _status_page(request, grievance, feedback=form)
+
+
+@require_http_methods(["POST"])
+def track_reopen(request: HttpRequest, number: str) -> HttpResponse:
+    """Not resolved after all: reopen a closed grievance within the window."""
+    grievance, mobile = _tracked(request, number)
+    if grievance is None:
+        return _not_tracked(request)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            grievance = citizen_reopen(
+                grievance=grievance, mobile=mobile, reason=form.cleaned_data["reopen_reason"]
+            )
+        except DomainError as exc:
+            window = selectors.reopen_window(grievance=grievance)
+            if window is not None and not window.open:
+                messages.error(
+                    request,
+                    _(
+                        "The %(days)s days to reopen this grievance have passed. "
+                        "You can lodge a new grievance about it."
+                    )
+                    % {"days": window.days},
+                )
+                return redirect("portal:track_status", number=grievance.number)
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(
+                request, _("Your grievance is reopened and is with the officer again.")
+            )
+            return redirect("portal:track_status", number=grievance.number)
+    return _status_page(request, grievance, reopen=form)
+
+
+@require_http_methods(["POST"])
+def track_follow_up(request: HttpRequest, number: str) -> HttpResponse:
+    """Lodge a new grievance about a finished one: the lodge form, with the old number
+    carried and the mobile already proved by the tracking OTP."""
+    grievance, mobile = _tracked(request, number)
+    if grievance is None:
+        return _not_tracked(request)
+    if not selectors.citizen_view(grievance=grievance).follow_up:
+        return redirect("portal:track_status", number=grievance.number)
+    tracked = request.session.get(TRACK) or {}
+    request.session[LODGE] = {
+        "mobile": mobile,
+        "name": grievance.citizen.name,
+        "verified_at": tracked.get("verified_at"),
+        "linked_to": grievance.number,
+    }
+    return redirect("portal:lodge_form")

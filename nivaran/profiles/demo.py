@@ -24,9 +24,10 @@ from nivaran.accounts.roles import Role
 from nivaran.accounts.services import system_user
 from nivaran.core.errors import DomainError
 from nivaran.geo.models import Area
+from nivaran.grievances.fieldwork import field_visit_pick
 from nivaran.grievances.models import Grievance
 from nivaran.grievances.workflow import grievance_act, grievance_register, grievances_sweep
-from nivaran.org.models import Post
+from nivaran.org.models import FieldCoverage, Post
 from nivaran.profiles.loader import Profile, ProfileError
 from nivaran.profiles.services import post_code
 
@@ -116,17 +117,23 @@ def demo_users(profile: Profile) -> DemoReport:
         )
         post.save(update_fields=["holder"])
         report.users += 1
-    for u in demo["users"]:
+    for n, u in enumerate(demo["users"], start=1):
         if u["username"] not in NAMED_POSTS:
-            _make_user(
+            field = u["role"] == Role.FIELD_VALIDATION_EXECUTIVE
+            user = _make_user(
                 u["username"],
                 u["role"],
                 first=u.get("first_name", ""),
                 last=u.get("last_name", ""),
-                mobile="",
+                # The district administration calls its field executives (W8).
+                mobile=f"8{n:09d}" if field else "",
                 password_hash=password_hash,
-                area=district if u["role"] == Role.FIELD_VALIDATION_EXECUTIVE else None,
+                area=district if field else None,
             )
+            if field:
+                FieldCoverage.objects.get_or_create(
+                    executive=user, district=district, defaults={"since": timezone.localdate()}
+                )
             report.users += 1
     report.logins = [(u["username"], u["role"]) for u in demo["users"]]
     return report
@@ -214,8 +221,27 @@ def demo_grievances(
                 )
             )
             return
+        if plan < 0.58 and profile.special_close_reasons:
+            reason = profile.special_close_reasons[0]
+            timeline.append(
+                (
+                    step,
+                    2,
+                    lambda: _act(
+                        grievance,
+                        users["cmo"],
+                        "special_close",
+                        {
+                            "reason_code": reason.code,
+                            "reason": "The same complaint is being handled under an earlier "
+                            "grievance.",
+                        },
+                        step,
+                    ),
+                )
+            )
+            return
         atr_at, feedback_at = step, step + timedelta(hours=rng.randint(2, 48))
-        satisfied = plan < 0.85
         timeline.append(
             (
                 atr_at,
@@ -232,23 +258,27 @@ def demo_grievances(
                 ),
             )
         )
-        if plan < 0.95:
-            timeline.append(
-                (
-                    feedback_at,
-                    3,
-                    lambda: _act(
-                        grievance,
-                        users["feedback"],
-                        "record_feedback",
-                        {
-                            "satisfied": satisfied,
-                            "remarks": "" if satisfied else "Citizen says the work is not done.",
-                        },
-                        feedback_at,
-                    ),
-                )
+        if plan < 0.8:
+            feedback = {"outcome": "satisfied", "recording_ref": f"REC-{rng.randint(10**5, 10**6)}"}
+        elif plan < 0.88:
+            feedback = {
+                "outcome": "not_satisfied",
+                "reason": "Citizen says the work is not done.",
+                "recording_ref": f"REC-{rng.randint(10**5, 10**6)}",
+            }
+        elif plan < 0.93:
+            feedback = {"outcome": "unreachable", "comments": "Phone switched off."}
+        else:
+            return  # the ATR waits in the feedback desk's queue
+        timeline.append(
+            (
+                feedback_at,
+                3,
+                lambda: _act(
+                    grievance, users["feedback"], "record_feedback", feedback, feedback_at
+                ),
             )
+        )
 
     for i in range(count):
         text = texts[i % len(texts)]
@@ -270,7 +300,23 @@ def demo_grievances(
         _at, _order, step_fn = timeline.pop(0)
         step_fn()
         done += 1
+    _pick_for_field_visits(district, users["cmo"], now)
     return len(made)
+
+
+def _pick_for_field_visits(district: Area, cmo: User, now: datetime, count: int = 4) -> None:
+    """The CMO grievance cell picks a few ATRs in the demo district for a field visit (W7),
+    so the field validation executive's queue is not empty."""
+    numbers = (
+        Grievance.objects.filter(
+            area_path__startswith=district.path, status__in=["atr_submitted", "closed"]
+        )
+        .order_by("-updated_at")
+        .values_list("number", flat=True)[:count]
+    )
+    for number in numbers:
+        with contextlib.suppress(DomainError):
+            field_visit_pick(number=number or "", actor=cmo, at=now)
 
 
 def _act(

@@ -156,7 +156,35 @@ def load_profile(name: str) -> Profile:
         raise ProfileError(f"{where}: the platform works with four levels (L1-L4)")
     if not 1 <= profile.hod_level <= 4:
         raise ProfileError(f"{where}: head_of_department must be a level from 1 to 4")
+    _check_quality_rules(profile, where)
     return profile
+
+
+def _check_quality_rules(profile: Profile, where: str) -> None:
+    """The switches the resolution-quality loop reads must make sense together."""
+    rules = profile.rules
+    unreachable = rules.get("feedback_unreachable", "close")
+    if unreachable not in {"close", "special_close"}:
+        raise ProfileError(f"{where}: rules.feedback_unreachable must be close or special_close")
+    codes = {r.code for r in profile.special_close_reasons}
+    if unreachable == "special_close" and "citizen_not_traceable" not in codes:
+        raise ProfileError(
+            f"{where}: rules.feedback_unreachable is special_close, so special_close.reasons "
+            "needs citizen_not_traceable"
+        )
+    if not 1 <= int(rules.get("feedback_max_attempts", 3)) <= 10:
+        raise ProfileError(f"{where}: rules.feedback_max_attempts must be 1 to 10")
+    if not 0 <= int(rules.get("field_validation_sample_percent", 0)) <= 100:
+        raise ProfileError(f"{where}: rules.field_validation_sample_percent must be 0 to 100")
+    if not 1 <= int(rules.get("field_validation_standard", 3)) <= 5:
+        raise ProfileError(f"{where}: rules.field_validation_standard must be a rating 1 to 5")
+    if int(rules.get("reopen_window_days", 0)) < 0:
+        raise ProfileError(f"{where}: rules.reopen_window_days cannot be negative")
+    if profile.special_close_reviewer not in {"cmo_grievance_cell", "administrative_secretary"}:
+        raise ProfileError(
+            f"{where}: special_close.reviewer must be cmo_grievance_cell or "
+            "administrative_secretary"
+        )
 
 
 def active_profile() -> Profile:

@@ -13,8 +13,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "interim_reply": _("Send interim reply"),
     "submit_atr": _("Submit ATR"),
     "record_feedback": _("Record feedback"),
+    "clarify_conflict": _("Clarify the conflict"),
     "reject": _("Reject"),
     "special_close": _("Special close"),
+    "review_special_close": _("Review the special close"),
+    "recall": _("Recall the ATR"),
     "reopen": _("Reopen"),
 }
 
@@ -23,8 +26,13 @@ ACTION_HELP: dict[str, Promise] = {
     "interim_reply": _("Tell the citizen what is being done and by when."),
     "submit_atr": _("Action Taken Report: the department has acted on the grievance."),
     "record_feedback": _("The citizen's word on the ATR; only satisfaction closes it."),
+    "clarify_conflict": _(
+        "The department says resolved, the citizen says not: clarify and send it back."
+    ),
     "reject": _("Not a grievance this platform can take up."),
-    "special_close": _("Close outside the normal way, with a written reason."),
+    "special_close": _("Close outside the normal way, with a ground and a written reason."),
+    "review_special_close": _("Confirm the special close, or revert it to its level."),
+    "recall": _("The ATR falls short of the standard: back to the head of department."),
     "reopen": _("Undo a rejection or special close; it goes back to its level."),
 }
 
@@ -34,8 +42,11 @@ EVENT_LABELS: dict[str, Promise] = {
     "interim_reply": _("Interim reply sent"),
     "submit_atr": _("ATR submitted"),
     "record_feedback": _("Feedback recorded"),
+    "clarify_conflict": _("Conflict clarified"),
     "reject": _("Rejected"),
     "special_close": _("Special closed"),
+    "review_special_close": _("Special close reviewed"),
+    "recall": _("ATR recalled"),
     "reopen": _("Reopened"),
     "escalate": _("Escalated"),
     "flag_overdue": _("Flagged overdue"),
@@ -46,6 +57,7 @@ STATUS_COLOURS: dict[str, str] = {
     Status.OPEN: "primary",
     Status.IN_PROGRESS: "info",
     Status.ATR_SUBMITTED: "warning",
+    Status.CONFLICT: "danger",
     Status.REOPENED: "danger",
     Status.CLOSED: "success",
     Status.REJECTED: "secondary",

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from nivaran.web import views
 
@@ -9,12 +9,21 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.inbox, name="inbox"),
+    # The feedback desk (nivaran/web/desk.py) and field validation (nivaran/web/field.py).
+    path("feedback/", include("nivaran.web.desk")),
+    path("field/", include("nivaran.web.field")),
     path("grievances/<str:number>/", views.grievance, name="grievance"),
     path(
         "grievances/<str:number>/attachments/<int:attachment_id>/",
         views.attachment,
         name="attachment",
     ),
+    path(
+        "grievances/<str:number>/atr-documents/<int:document_id>/",
+        views.atr_document,
+        name="atr-document",
+    ),
+    path("reviews/special-closes/", views.special_close_reviews, name="special-close-reviews"),
     path(
         "grievances/<str:number>/actions/<str:action>/",
         views.grievance_action,

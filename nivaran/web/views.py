@@ -12,19 +12,24 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework import serializers
 
 from nivaran.accounts.models import User
-from nivaran.accounts.roles import POST_ROLES
+from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES
 from nivaran.core.errors import DomainError
-from nivaran.grievances import selectors
+from nivaran.grievances import quality, selectors
+from nivaran.grievances.models import ActionTakenReport, Grievance
 from nivaran.grievances.selectors import GrievanceFilters
-from nivaran.grievances.workflow import allowed_actions, grievance_act
+from nivaran.grievances.workflow import BY_ACTION, allowed_actions, grievance_act
+from nivaran.org.models import Department
+from nivaran.org.selectors import user_jurisdictions
 from nivaran.portal import selectors as portal_selectors
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 from nivaran.web.forms import InboxFilterForm, action_form
@@ -66,9 +71,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         # The officer's queue is what still waits on them, as inbox_counts counts it.
         active_only=tab in {"mine", "emergency"} and not chosen.get("status"),
     )
-    grievances = selectors.grievance_list(actor=actor, filters=filters, now=now)
-    paginator = Paginator(grievances, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
     counts = selectors.inbox_counts(actor=actor, now=now)
     counts["all"] = selectors.grievance_list(
         actor=actor, filters=GrievanceFilters(), now=now
@@ -77,8 +79,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
         ("mine", _("Assigned to me"), counts["mine"]),
         ("overdue", _("Overdue"), counts["overdue"]),
         ("emergency", _("Emergency"), counts["emergency"]),
-        ("all", _("All I can see"), counts["all"]),
     ]
+    atrs: list[ActionTakenReport] = []
+    # H6: what the officers one level below the actor's posts have reported.
+    junior_atrs = quality.atrs_for_senior(actor=actor) if actor.role in POST_ROLES else None
+    if junior_atrs is not None:
+        tabs.append(("atrs", _("ATRs from my juniors"), junior_atrs.count()))
+    elif tab == "atrs":
+        tab = "all"
+    tabs.append(("all", _("All I can see"), counts["all"]))
+    grievances: list[Grievance] = []
+    page: Page[Any]
+    if junior_atrs is not None and tab == "atrs":
+        page = Paginator(junior_atrs, PAGE_SIZE).get_page(request.GET.get("page"))
+        atrs = list(page.object_list)
+    else:
+        found = selectors.grievance_list(actor=actor, filters=filters, now=now)
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        grievances = list(page.object_list)
     return render(
         request,
         "web/inbox.html",
@@ -87,7 +105,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "tab": tab,
             "tabs": tabs,
             "page": page,
-            "grievances": list(page.object_list),
+            "grievances": grievances,
+            "atrs": atrs,
             "filtered": bool(filters.status or filters.level),
             "now": now,
         },
@@ -103,12 +122,15 @@ def grievance(request: HttpRequest, number: str) -> HttpResponse:
     draft = request.session.pop(DRAFT_KEY, None)
     if not (isinstance(draft, dict) and draft.get("number") == grievance.number):
         draft = {}
+    feedback = list(quality.feedback_of(grievance=grievance))
     actions = [
         {
             "name": action,
             "label": action_label(action),
             "form": action_form(
-                action, initial=draft.get("data") if draft.get("action") == action else None
+                action,
+                initial=draft.get("data") if draft.get("action") == action else None,
+                feedback=feedback,
             ),
             "open": draft.get("action") == action,
         }
@@ -122,6 +144,10 @@ def grievance(request: HttpRequest, number: str) -> HttpResponse:
             "events": list(selectors.grievance_history(grievance=grievance)),
             "evidence": portal_selectors.grievance_evidence(grievance=grievance),
             "actions": actions,
+            "feedback": feedback,
+            "atrs": list(quality.atrs_of(grievance=grievance)),
+            "special_closes": list(quality.special_closes_of(grievance=grievance)),
+            "visits": list(quality.field_visits_of(grievance=grievance)),
             "now": timezone.now(),
         },
     )
@@ -133,25 +159,59 @@ def grievance(request: HttpRequest, number: str) -> HttpResponse:
 def grievance_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     actor = _actor(request)
     grievance = selectors.grievance_get(actor=actor, number=number)
-    # Blank optional inputs count as not given, as they would from an API client.
-    data = {
-        name: value
-        for name, value in request.POST.dict().items()
-        if name != "csrfmiddlewaretoken" and isinstance(value, str) and value.strip()
-    }
+    data = _action_data(request, action)
     try:
         grievance = grievance_act(grievance_id=grievance.pk, actor=actor, action=action, data=data)
     except DomainError as exc:
         labels = {name: str(field.label) for name, field in _form_fields(action).items()}
         flash_domain_error(request, exc, labels=labels)
-        request.session[DRAFT_KEY] = {"number": number, "action": action, "data": data}
+        # Files cannot be kept for the retry; what was typed and ticked is.
+        kept = {name: value for name, value in data.items() if name not in request.FILES}
+        request.session[DRAFT_KEY] = {"number": number, "action": action, "data": kept}
     else:
         messages.success(
             request,
             _("%(event)s. The grievance's status is now: %(status)s.")
             % {"event": event_label(action), "status": status_label(grievance.status)},
         )
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("web:grievance", number=number)
+
+
+NOT_INPUTS = frozenset({"csrfmiddlewaretoken", "next"})
+
+
+def _action_data(request: HttpRequest, action: str) -> dict[str, Any]:
+    """The action's inputs from the form: every value of a list field (the ticked
+    acknowledgements, the uploaded documents), the last of any other.
+
+    Blank optional inputs count as not given, as they would from an API client.
+    """
+    transition = BY_ACTION.get(action)
+    lists = (
+        {
+            name
+            for name, field in transition.inputs().fields.items()
+            if isinstance(field, serializers.ListField)
+        }
+        if transition
+        else set()
+    )
+    data: dict[str, Any] = {}
+    for name in request.POST:
+        if name in NOT_INPUTS:
+            continue
+        values = [v for v in request.POST.getlist(name) if v.strip()]
+        if values:
+            data[name] = values if name in lists else values[-1]
+    for name in request.FILES:
+        if files := request.FILES.getlist(name):
+            data[name] = files
+    return data
 
 
 def _form_fields(action: str) -> dict[str, Any]:
@@ -175,3 +235,68 @@ def attachment(request: HttpRequest, number: str, attachment_id: int) -> HttpRes
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def atr_document(request: HttpRequest, number: str, document_id: int) -> HttpResponse:
+    """A supporting document of an ATR, only to those who may see the grievance."""
+    grievance = selectors.grievance_get(actor=_actor(request), number=number)
+    found = next(
+        (
+            document
+            for atr in quality.atrs_of(grievance=grievance)
+            for document in atr.documents.all()
+            if document.pk == document_id
+        ),
+        None,
+    )
+    if found is None:
+        raise Http404
+    with default_storage.open(found.file.name) as fh:  # at most 5 MB, checked at upload
+        response = HttpResponse(fh.read(), content_type=found.content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=False, filename=found.original_name) or "inline"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def special_close_reviews(request: HttpRequest) -> HttpResponse:
+    """The profile's reviewer: special closes awaiting review, and the quality counts (U3)."""
+    actor = _actor(request)
+    queue = list(quality.special_close_queue(actor=actor))  # refuses anyone else (403)
+    departments = quality.quality_counts_by_department()
+    codes = _department_codes(actor)
+    if codes is not None:
+        departments = [row for row in departments if row.key in codes]
+        officers = [
+            row
+            for code in sorted(codes)
+            for row in quality.quality_counts_by_officer(department_code=code)
+        ]
+    else:
+        officers = quality.quality_counts_by_officer()
+    return render(
+        request,
+        "web/reviews_special_closes.html",
+        {
+            "queue": queue,
+            "departments": departments,
+            "officers": officers,
+        },
+    )
+
+
+def _department_codes(actor: User) -> set[str] | None:
+    """The departments whose counts the actor may read; None: all of them."""
+    if actor.role in STATEWIDE_ROLES:
+        return None
+    ids = {j.department_id for j in user_jurisdictions(user=actor)}
+    if None in ids:
+        return None
+    return set(Department.objects.filter(id__in=ids).values_list("code", flat=True))

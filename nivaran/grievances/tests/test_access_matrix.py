@@ -39,21 +39,29 @@ POST_HOLDERS = {
     Role.NODAL_OFFICER,
     Role.DISTRICT_ADMINISTRATION,
 }
-# The state each action needs, and its input.
+# Each case: the action, the state it needs, and its input.
 SETUP = {
-    "interim_reply": ("open", {"message": "Inspection on Monday"}),
-    "submit_atr": ("open", {"summary": "Done"}),
-    "reject": ("open", {"reason": "Private dispute"}),
-    "special_close": ("open", {"reason": "Sub judice"}),
-    "record_feedback": ("atr_submitted", {"satisfied": True}),
-    "reopen": ("rejected", {"reason": "Wrongly rejected"}),
+    "interim_reply": ("interim_reply", "open", {"message": "Inspection on Monday"}),
+    "submit_atr": ("submit_atr", "open", {"summary": "Done"}),
+    "reject": ("reject", "open", {"reason": "Private dispute"}),
+    "special_close": (
+        "special_close",
+        "open",
+        {"reason": "Sub judice", "reason_code": "sub_judice"},
+    ),
+    "record_feedback": ("record_feedback", "atr_submitted", {"outcome": "satisfied"}),
+    "clarify_conflict": ("clarify_conflict", "conflict", {"clarification": "Re-inspect"}),
+    "review_special_close": ("review_special_close", "special_closed", {"decision": "confirm"}),
+    "recall": ("recall", "atr_submitted", {"reasons": "Road still broken"}),
+    "reopen_rejected": ("reopen", "rejected", {"reason": "Wrongly rejected"}),
+    "reopen_closed": ("reopen", "closed", {"reason": "It broke again"}),
 }
 
 
-def expected(role: str, action: str, inside: bool) -> int:
-    if action in ("interim_reply", "submit_atr", "reject"):
+def expected(role: str, case: str, inside: bool) -> int:
+    if case in ("interim_reply", "submit_atr", "reject"):
         return OK if role in POST_HOLDERS and inside else DENIED
-    if action == "special_close":
+    if case == "special_close":
         if role == Role.CMO_GRIEVANCE_CELL:
             return OK
         if role not in POST_HOLDERS or not inside:
@@ -63,11 +71,32 @@ def expected(role: str, action: str, inside: bool) -> int:
             role
         )
         return OK if level in active_profile().special_close_levels else WRONG_STATE
-    if action == "record_feedback":
+    if case == "record_feedback":
+        if role == Role.CITIZEN:  # the citizen whose grievance it is, through the portal
+            return OK if inside else DENIED
         return OK if role in (Role.FEEDBACK_AGENT, Role.CMO_GRIEVANCE_CELL) else DENIED
-    if action == "reopen":
+    if case == "clarify_conflict":
+        return OK if role == Role.ADMINISTRATIVE_SECRETARY and inside else DENIED
+    if case == "review_special_close":
+        # Haryana: the administrative secretary reviews; the CMO cell may not here
+        if role == Role.ADMINISTRATIVE_SECRETARY:
+            return OK if inside else DENIED
+        return WRONG_STATE if role == Role.CMO_GRIEVANCE_CELL else DENIED
+    if case == "recall":
+        if role == Role.FIELD_VALIDATION_EXECUTIVE:
+            return OK if inside else DENIED
         return OK if role == Role.CMO_GRIEVANCE_CELL else DENIED
-    raise AssertionError(action)
+    if case == "reopen_rejected":
+        if role == Role.CITIZEN:
+            return WRONG_STATE if inside else DENIED
+        if role == Role.TELE_CALLER:
+            return WRONG_STATE
+        return OK if role == Role.CMO_GRIEVANCE_CELL else DENIED
+    if case == "reopen_closed":
+        if role == Role.CITIZEN:
+            return OK if inside else DENIED
+        return OK if role in (Role.CMO_GRIEVANCE_CELL, Role.TELE_CALLER) else DENIED
+    raise AssertionError(case)
 
 
 @pytest.fixture
@@ -123,12 +152,28 @@ def outsiders(world):
 def grievance_in(world, status: str):
     g = world.register(citizen_name="Matrix Citizen", mobile="9123456780")
     Citizen.objects.filter(pk=g.citizen_id).update(user=world["citizen"])
-    if status == "atr_submitted":
+    if status in ("atr_submitted", "conflict", "closed"):
         grievance_act(
             grievance_id=g.pk,
             actor=world["officer_l1"],
             action="submit_atr",
             data={"summary": "Done"},
+        )
+    if status in ("conflict", "closed"):
+        grievance_act(
+            grievance_id=g.pk,
+            actor=world["feedback"],
+            action="record_feedback",
+            data={"outcome": "satisfied"}
+            if status == "closed"
+            else {"outcome": "not_satisfied", "reason": "Nothing was done"},
+        )
+    elif status == "special_closed":
+        grievance_act(
+            grievance_id=g.pk,
+            actor=world["hod"],
+            action="special_close",
+            data={"reason": "In court", "reason_code": "sub_judice"},
         )
     elif status == "rejected":
         grievance_act(
@@ -145,7 +190,7 @@ def grievance_in(world, status: str):
 CASES = [
     (role, action, inside)
     for role, (inside_user, outside_user) in ACTORS.items()
-    for action in SETUP
+    for action in SETUP  # a case name
     for inside in (True, False)
     if inside or outside_user
 ]
@@ -156,13 +201,14 @@ CASES = [
 )
 def test_who_may_act(outsiders, role, action, inside):
     world = outsiders
-    status, data = SETUP[action]
+    case = action
+    action, status, data = SETUP[case]
     g = grievance_in(world, status)
     username = ACTORS[role][0 if inside else 1]
     client = APIClient()
     client.force_authenticate(world[username])
     response = client.post(f"/api/v1/grievances/{g.number}/actions/{action}/", data, format="json")
-    want = expected(role, action, inside)
+    want = expected(role, case, inside)
     assert response.status_code == want, response.content
     if want != OK:
         g2 = type(g).objects.get(pk=g.pk)

@@ -89,12 +89,15 @@ def test_the_whole_journey_through_the_api(world):
     # not allowed in this state: 409
     feedback = client_for("feedback")
     response = feedback.post(
-        f"/api/v1/grievances/{number}/actions/record_feedback/", {"satisfied": True}, format="json"
+        f"/api/v1/grievances/{number}/actions/record_feedback/",
+        {"outcome": "satisfied"},
+        format="json",
     )
     assert response.status_code == 409
     assert response.json()["code"] == "transition_not_allowed"
 
-    # ATR + unsatisfied feedback reopens; ATR + satisfied closes
+    # ATR + unsatisfied feedback: under Haryana a conflict for the secretary (H7);
+    # clarified, it is back at its level; ATR + satisfied closes
     secretary = client_for("secretary")
     detail = secretary.get(f"/api/v1/grievances/{number}/").json()
     assert "submit_atr" in detail["allowed_actions"]
@@ -106,28 +109,38 @@ def test_the_whole_journey_through_the_api(world):
     assert response.status_code == 200 and response.json()["status"] == "atr_submitted"
     response = feedback.post(
         f"/api/v1/grievances/{number}/actions/record_feedback/",
-        {"satisfied": False, "remarks": "Still pending"},
+        {"outcome": "not_satisfied", "reason": "Still pending", "recording_ref": "CALL-1"},
         format="json",
     )
-    assert response.json()["status"] == "reopened"
+    assert response.json()["status"] == "conflict"
+    response = secretary.post(
+        f"/api/v1/grievances/{number}/actions/clarify_conflict/",
+        {"clarification": "Enter the mutation and hand over the copy"},
+        format="json",
+    )
+    assert (response.json()["status"], response.json()["level"]) == ("reopened", 4)
+    feedback_ids = [
+        e["data"]["feedback"]
+        for e in secretary.get(f"/api/v1/grievances/{number}/history/").json()
+        if e["action"] == "record_feedback"
+    ]
     secretary.post(
         f"/api/v1/grievances/{number}/actions/submit_atr/",
-        {"summary": "Entered now, copy handed over"},
+        {"summary": "Entered now, copy handed over", "acknowledged_feedback": feedback_ids},
         format="json",
     )
     response = feedback.post(
         f"/api/v1/grievances/{number}/actions/record_feedback/",
-        {"satisfied": True, "remarks": "Thanks"},
+        {"outcome": "satisfied", "comments": "Thanks"},
         format="json",
     )
     assert response.json()["status"] == "closed"
     assert response.json()["allowed_actions"] == []
 
-    # a closed grievance accepts nothing more
+    # closed: only a reopen (within the window) or a recall moves it
     for client, action, data in (
         (secretary, "submit_atr", {"summary": "again"}),
-        (feedback, "record_feedback", {"satisfied": False}),
-        (client_for("cmo"), "reopen", {"reason": "why"}),
+        (feedback, "record_feedback", {"outcome": "not_satisfied", "reason": "x"}),
     ):
         response = client.post(
             f"/api/v1/grievances/{number}/actions/{action}/", data, format="json"

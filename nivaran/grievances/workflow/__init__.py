@@ -8,7 +8,14 @@ from nivaran.grievances.workflow.intake import (
     grievances_register_bulk,
 )
 from nivaran.grievances.workflow.sweep import SweepResult, grievances_sweep
-from nivaran.grievances.workflow.table import ACTIVE, BY_ACTION, STATES, TERMINAL, TRANSITIONS
+from nivaran.grievances.workflow.table import (
+    ACTIVE,
+    BY_ACTION,
+    STATES,
+    TERMINAL,
+    TRANSITIONS,
+    WAITING,
+)
 
 __all__ = [
     "ACTIVE",
@@ -16,6 +23,7 @@ __all__ = [
     "STATES",
     "TERMINAL",
     "TRANSITIONS",
+    "WAITING",
     "BulkItem",
     "SweepResult",
     "actor_reaches",

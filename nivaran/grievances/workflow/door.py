@@ -31,7 +31,12 @@ from nivaran.grievances.workflow.table import (
     Transition,
 )
 from nivaran.notifications.services import messages_queue
-from nivaran.org.selectors import Jurisdiction, jurisdiction_covers, user_jurisdictions
+from nivaran.org.selectors import (
+    Jurisdiction,
+    field_paths,
+    jurisdiction_covers,
+    user_jurisdictions,
+)
 from nivaran.profiles.loader import active_profile
 
 # --- who may act ------------------------------------------------------------------
@@ -49,7 +54,9 @@ def actor_reaches(
         return False
     if actor.role in STATEWIDE_ROLES:
         return True
-    if reach == Reach.STATEWIDE:
+    if actor.role == Role.CITIZEN:
+        return reach == Reach.OWNER and _owns(actor, grievance)
+    if reach in {Reach.STATEWIDE, Reach.OWNER}:
         return False
     if actor.role in POST_ROLES:
         return jurisdiction_covers(
@@ -57,7 +64,17 @@ def actor_reaches(
             department_id=grievance.department_id,
             area_path=grievance.area_path,
         )
+    if actor.role == Role.FIELD_VALIDATION_EXECUTIVE:
+        return any(grievance.area_path.startswith(path) for path in field_paths(actor))
     return False
+
+
+def _owns(actor: User, grievance: Grievance) -> bool:
+    """The citizen who lodged it: by their account, or by the mobile they proved."""
+    citizen = grievance.citizen
+    if citizen.user_id is not None:
+        return citizen.user_id == actor.pk
+    return bool(actor.mobile) and actor.mobile == citizen.mobile
 
 
 def _may(
@@ -102,7 +119,8 @@ def allowed_actions(*, actor: User, grievance: Grievance) -> list[str]:
 
 
 def _validated(t: Transition, data: Mapping[str, Any]) -> dict[str, Any]:
-    serializer = t.inputs(data=dict(data))
+    # A multipart body (QueryDict) is passed as it is, so list fields read every value.
+    serializer = t.inputs(data=data if hasattr(data, "getlist") else dict(data))
     if not serializer.is_valid():
         raise InvalidInput(f"Invalid input for {t.action}.", fields=serializer.errors)
     return dict(serializer.validated_data)
@@ -128,6 +146,9 @@ def _apply(ctx: Context, t: Transition, change: Change) -> Grievance:
         g.closed_at = change.closed_at
     g.updated_at = ctx.at
     g.save()
+    data = dict(change.data)
+    for write in change.writes:
+        data.update(write(g) or {})
     GrievanceEvent.objects.create(
         grievance=g,
         at=ctx.at,
@@ -140,13 +161,17 @@ def _apply(ctx: Context, t: Transition, change: Change) -> Grievance:
         assigned_to=g.assigned_to,
         due_at=g.due_at,
         note=change.note,
-        data=change.data,
+        data=data,
     )
     messages = list(change.messages)
     if change.post is not KEEP and g.status in ACTIVE:
-        purpose = {"escalate": "escalated", "reopen": "reopened_on_review"}.get(
-            t.action, "reopened"
-        )
+        purpose = {
+            "escalate": "escalated",
+            "reopen": "reopened_on_review",
+            "review_special_close": "reopened_on_review",
+            "clarify_conflict": "conflict_clarified",
+            "recall": "recalled",
+        }.get(t.action, "reopened")
         messages += notify.to_officer(g.assigned_to, g, purpose)
     if t.action == "flag_overdue":
         messages += notify.to_officer(g.assigned_to, g, "overdue")

@@ -127,9 +127,11 @@ def grievance_register(
     language: str | None = None,
     intake_key: str | None = None,
     at: datetime | None = None,
+    linked_to: Grievance | None = None,
 ) -> tuple[Grievance, bool]:
     """Register and route to L1. Returns (grievance, created); a repeated intake key
-    returns the grievance it first created."""
+    returns the grievance it first created. `linked_to`: the closed grievance this one
+    follows up (lodged after the window to reopen that one had passed)."""
     if actor.role not in REGISTRARS:
         raise PermissionDenied("Your role does not register grievances.")
     if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
@@ -184,6 +186,7 @@ def grievance_register(
                 registered_by=actor,
                 updated_at=at,
                 intake_key=intake_key,
+                linked_to=linked_to,
             )
             grievance.number = grievance_number(profile, at, grievance.pk)
             grievance.save(update_fields=["number"])
@@ -200,7 +203,12 @@ def grievance_register(
                 assigned_to=grievance.assigned_to,
                 due_at=grievance.due_at,
                 note=note,
-                data={"channel": channel, "source": source, "emergency": emergency},
+                data={
+                    "channel": channel,
+                    "source": source,
+                    "emergency": emergency,
+                    **({"linked_to": linked_to.number} if linked_to else {}),
+                },
             )
             messages: list[Outgoing] = [notify.to_citizen(grievance, "registered")]
             messages += notify.to_officer(grievance.assigned_to, grievance, "assigned")

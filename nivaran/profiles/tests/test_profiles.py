@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+import shutil
+
 import pytest
+import yaml
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from nivaran.accounts.models import User
 from nivaran.catalog.models import Category
 from nivaran.geo.models import Area
-from nivaran.grievances.models import Grievance, GrievanceEvent, Status
+from nivaran.grievances.models import (
+    FieldVisit,
+    Grievance,
+    GrievanceEvent,
+    SpecialClose,
+    Status,
+)
 from nivaran.org.checks import level_mapping_problems
 from nivaran.org.models import Department, LevelMapping, NodalAppointment, Post
+from nivaran.profiles import loader
 from nivaran.profiles.demo import demo_grievances, demo_users
 from nivaran.profiles.loader import available_profiles, load_profile
 from nivaran.profiles.services import profile_apply
@@ -97,6 +107,11 @@ def test_demo_data_is_lived_in_and_made_through_the_workflow(settings):
     assert created == 120
     statuses = set(Grievance.objects.values_list("status", flat=True))
     assert {Status.OPEN, Status.CLOSED, Status.ATR_SUBMITTED} <= statuses
+    # the quality loop's queues have work in them: a conflict for the secretary, special
+    # closes for review, ATRs for the feedback desk, visits for the field executive
+    assert {Status.CONFLICT, Status.SPECIAL_CLOSED} <= statuses
+    assert SpecialClose.objects.filter(review="pending").exists()
+    assert FieldVisit.objects.filter(visited_at__isnull=True).exists()
     assert Grievance.objects.filter(level__gt=1).exists()
     assert GrievanceEvent.objects.filter(action="escalate", actor__username="system").exists()
     languages = set(Grievance.objects.values_list("language", flat=True))
@@ -135,3 +150,29 @@ def test_load_profile_command(capsys, settings):
     call_command("load_profile", "--profile", "uttarakhand")
     assert capsys.readouterr().out.startswith("uttarakhand: ")
     assert Area.objects.filter(type="district").count() == 13
+
+
+@pytest.mark.parametrize(
+    "rule,value,message",
+    [
+        ("feedback_unreachable", "forget", "close or special_close"),
+        ("field_validation_standard", 9, "rating 1 to 5"),
+        ("field_validation_sample_percent", 120, "0 to 100"),
+        ("feedback_max_attempts", 0, "1 to 10"),
+    ],
+)
+def test_a_profile_with_a_senseless_quality_rule_is_refused(
+    rule, value, message, tmp_path, monkeypatch
+):
+    shutil.copytree(loader.DATA_DIR / "haryana", tmp_path / "haryana")
+    path = tmp_path / "haryana" / "profile.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"][rule] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(loader, "DATA_DIR", tmp_path)
+    loader.load_profile.cache_clear()
+    try:
+        with pytest.raises(loader.ProfileError, match=message):
+            loader.load_profile("haryana")
+    finally:
+        loader.load_profile.cache_clear()

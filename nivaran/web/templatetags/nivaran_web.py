@@ -13,7 +13,9 @@ from django.utils.translation import get_language
 
 from nivaran.grievances.models import Grievance
 from nivaran.grievances.workflow import ACTIVE
+from nivaran.profiles.loader import active_profile
 from nivaran.web import labels
+from nivaran.web.forms import special_close_reason_name
 
 register = template.Library()
 
@@ -62,6 +64,23 @@ def event_label(action: str) -> str:
 @register.filter
 def action_help(action: str) -> str:
     return labels.action_help(action)
+
+
+@register.filter
+def close_ground(code: str) -> str:
+    """A special-close ground's name in the page's language."""
+    return special_close_reason_name(code)
+
+
+@register.filter
+def percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+@register.simple_tag
+def special_close_reviewer() -> str:
+    """The role that reviews special closes under the active profile."""
+    return active_profile().special_close_reviewer
 
 
 @register.filter

@@ -1,4 +1,5 @@
-"""Attachments: checked by extension and by their first bytes, stored via default storage."""
+"""Uploaded files (citizens' attachments, ATR documents, visit photos): checked by
+extension and by their first bytes, stored via default storage under fresh names."""
 
 from __future__ import annotations
 
@@ -32,13 +33,13 @@ class CheckedFile:
     size: int
 
 
-def attachments_check(files: Sequence[UploadedFile]) -> list[CheckedFile]:
+def attachments_check(
+    files: Sequence[UploadedFile], *, field: str = "attachments", max_files: int = MAX_FILES
+) -> list[CheckedFile]:
     """Every file or none: raise InvalidInput naming each bad one."""
-    if len(files) > MAX_FILES:
-        raise InvalidInput(
-            _("Attach at most %(count)s files.") % {"count": MAX_FILES},
-            fields={"attachments": [_("Attach at most %(count)s files.") % {"count": MAX_FILES}]},
-        )
+    if len(files) > max_files:
+        too_many = _("Attach at most %(count)s files.") % {"count": max_files}
+        raise InvalidInput(too_many, fields={field: [too_many]})
     checked: list[CheckedFile] = []
     problems: list[str] = []
     for upload in files:
@@ -62,10 +63,10 @@ def attachments_check(files: Sequence[UploadedFile]) -> list[CheckedFile]:
             continue
         checked.append(CheckedFile(upload, extension, content_type, size))
     if problems:
-        raise InvalidInput(" ".join(problems), fields={"attachments": problems})
+        raise InvalidInput(" ".join(problems), fields={field: problems})
     return checked
 
 
-def storage_name(extension: str) -> str:
-    """A fresh, unguessable name: the citizen's file name is never used as a path."""
-    return f"portal/attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+def storage_name(extension: str, folder: str = "portal/attachments") -> str:
+    """A fresh, unguessable name: the uploader's file name is never used as a path."""
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
