@@ -20,6 +20,7 @@ from nivaran.grievances import selectors
 from nivaran.grievances.models import Channel, Grievance, Status
 from nivaran.grievances.workflow import (
     BY_ACTION,
+    WAITING,
     allowed_actions,
     grievance_act,
     grievance_register,
@@ -97,9 +98,7 @@ class GrievanceSerializer(serializers.ModelSerializer[Grievance]):
 
     def get_overdue(self, obj: Grievance) -> bool:
         return obj.is_overdue or bool(
-            obj.status in {Status.OPEN, Status.IN_PROGRESS, Status.REOPENED}
-            and obj.due_at
-            and obj.due_at < timezone.now()
+            obj.status in WAITING and obj.due_at and obj.due_at < timezone.now()
         )
 
 

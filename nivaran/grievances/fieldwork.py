@@ -223,6 +223,11 @@ def _visits() -> QuerySet[FieldVisit]:
     )
 
 
+def visit_picked(*, visit_id: int) -> FieldVisit:
+    """A visit just picked, for the picker's answer (field_visit_pick checked their reach)."""
+    return _visits().get(pk=visit_id)
+
+
 def visits_for_executive(*, actor: User) -> QuerySet[FieldVisit]:
     """The pending visits in the districts the executive covers, oldest pick first."""
     if not _is_executive(actor):

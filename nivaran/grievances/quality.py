@@ -7,14 +7,16 @@ Writes happen only through the workflow door (nivaran.grievances.workflow).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from nivaran.accounts.models import User
-from nivaran.accounts.roles import Role
+from nivaran.accounts.roles import STATEWIDE_ROLES, Role
 from nivaran.core.errors import PermissionDenied
 from nivaran.grievances.models import (
     ActionTakenReport,
@@ -27,7 +29,8 @@ from nivaran.grievances.models import (
     Status,
 )
 from nivaran.grievances.selectors import grievances_visible_to
-from nivaran.org.models import Post
+from nivaran.org.models import Department, Post
+from nivaran.org.selectors import user_jurisdictions
 from nivaran.profiles.loader import active_profile
 
 FEEDBACK_DESK = frozenset({Role.FEEDBACK_AGENT, Role.CMO_GRIEVANCE_CELL})
@@ -119,6 +122,10 @@ class QualityCounts:
         return self.special_closes / total if total else 0.0
 
 
+def _full_name(user: str) -> Concat:
+    return Concat(F(f"{user}__first_name"), Value(" "), F(f"{user}__last_name"))
+
+
 def _window(field: str, since: datetime | None, until: datetime | None) -> Q:
     q = Q()
     if since is not None:
@@ -128,42 +135,71 @@ def _window(field: str, since: datetime | None, until: datetime | None) -> Q:
     return q
 
 
+def readable_department_codes(*, actor: User) -> frozenset[str] | None:
+    """The departments whose quality counts the actor may read; None: every one.
+
+    Statewide staff read all; an officer (an administrative secretary reviewing special
+    closes, say) reads the departments of their posts, all if a post spans departments.
+    """
+    if actor.role in STATEWIDE_ROLES:
+        return None
+    ids = {j.department_id for j in user_jurisdictions(user=actor)}
+    if None in ids:
+        return None
+    return frozenset(Department.objects.filter(id__in=ids).values_list("code", flat=True))
+
+
 def quality_counts_by_department(
-    *, since: datetime | None = None, until: datetime | None = None
+    *,
+    department_codes: Collection[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[QualityCounts]:
-    """Conflicts, recalls, special closes and closures per department (H7, U3, W7).
+    """Conflicts, recalls, special closes and closures per department (H7, U3, W7);
+    only `department_codes` when given.
 
     A handful of grouped queries over the ATR and special-close rows, whatever the size.
     """
-    return _counts(by="department", since=since, until=until)
+    return _counts(by="department", department_codes=department_codes, since=since, until=until)
 
 
 def quality_counts_by_officer(
     *,
     department_code: str | None = None,
+    department_codes: Collection[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[QualityCounts]:
     """The same counts per officer: who submitted the ATR, or who special-closed."""
-    return _counts(by="officer", department_code=department_code, since=since, until=until)
+    return _counts(
+        by="officer",
+        department_code=department_code,
+        department_codes=department_codes,
+        since=since,
+        until=until,
+    )
 
 
 def _counts(
     *,
     by: str,
     department_code: str | None = None,
+    department_codes: Collection[str] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[QualityCounts]:
     atr_who = "department__code" if by == "department" else "submitted_by__username"
-    atr_name = "department__name" if by == "department" else "submitted_by__first_name"
+    atr_name = F("department__name") if by == "department" else _full_name("submitted_by")
     spc_who = "department__code" if by == "department" else "closed_by__username"
-    spc_name = "department__name" if by == "department" else "closed_by__first_name"
+    spc_name = F("department__name") if by == "department" else _full_name("closed_by")
     atrs = ActionTakenReport.objects.filter(_window("submitted_at", since, until))
     spcs = SpecialClose.objects.filter(_window("closed_at", since, until))
     if department_code:
         atrs = atrs.filter(department__code=department_code)
         spcs = spcs.filter(department__code=department_code)
+    if department_codes is not None:
+        atrs = atrs.filter(department__code__in=list(department_codes))
+        spcs = spcs.filter(department__code__in=list(department_codes))
     rows: dict[str, dict[str, object]] = {}
 
     def row(key: str, name: str) -> dict[str, object]:
@@ -171,7 +207,7 @@ def _counts(
             key,
             {
                 "key": key,
-                "name": name or key,
+                "name": name.strip() or key,
                 "atrs": 0,
                 "conflicts": 0,
                 "recalls": 0,
@@ -181,7 +217,7 @@ def _counts(
             },
         )
 
-    for item in atrs.values(key=F(atr_who), label=F(atr_name)).annotate(
+    for item in atrs.values(key=F(atr_who), label=atr_name).annotate(
         atrs=Count("id"),
         conflicts=Count("id", filter=Q(outcome=AtrOutcome.CONFLICT)),
         recalls=Count("id", filter=Q(outcome=AtrOutcome.RECALLED)),
@@ -190,7 +226,7 @@ def _counts(
         r = row(item["key"], item["label"])
         for name in ("atrs", "conflicts", "recalls", "closures"):
             r[name] = item[name]
-    for item in spcs.values(key=F(spc_who), label=F(spc_name)).annotate(
+    for item in spcs.values(key=F(spc_who), label=spc_name).annotate(
         total=Count("id"), reverted=Count("id", filter=Q(review=ReviewOutcome.REVERTED))
     ):
         r = row(item["key"], item["label"])

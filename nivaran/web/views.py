@@ -22,14 +22,12 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 
 from nivaran.accounts.models import User
-from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES
+from nivaran.accounts.roles import POST_ROLES
 from nivaran.core.errors import DomainError
 from nivaran.grievances import quality, selectors
 from nivaran.grievances.models import ActionTakenReport, Grievance
 from nivaran.grievances.selectors import GrievanceFilters
 from nivaran.grievances.workflow import BY_ACTION, allowed_actions, grievance_act
-from nivaran.org.models import Department
-from nivaran.org.selectors import user_jurisdictions
 from nivaran.portal import selectors as portal_selectors
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 from nivaran.web.forms import InboxFilterForm, action_form
@@ -270,17 +268,9 @@ def special_close_reviews(request: HttpRequest) -> HttpResponse:
     """The profile's reviewer: special closes awaiting review, and the quality counts (U3)."""
     actor = _actor(request)
     queue = list(quality.special_close_queue(actor=actor))  # refuses anyone else (403)
-    departments = quality.quality_counts_by_department()
-    codes = _department_codes(actor)
-    if codes is not None:
-        departments = [row for row in departments if row.key in codes]
-        officers = [
-            row
-            for code in sorted(codes)
-            for row in quality.quality_counts_by_officer(department_code=code)
-        ]
-    else:
-        officers = quality.quality_counts_by_officer()
+    codes = quality.readable_department_codes(actor=actor)
+    departments = quality.quality_counts_by_department(department_codes=codes)
+    officers = quality.quality_counts_by_officer(department_codes=codes)
     return render(
         request,
         "web/reviews_special_closes.html",
@@ -290,13 +280,3 @@ def special_close_reviews(request: HttpRequest) -> HttpResponse:
             "officers": officers,
         },
     )
-
-
-def _department_codes(actor: User) -> set[str] | None:
-    """The departments whose counts the actor may read; None: all of them."""
-    if actor.role in STATEWIDE_ROLES:
-        return None
-    ids = {j.department_id for j in user_jurisdictions(user=actor)}
-    if None in ids:
-        return None
-    return set(Department.objects.filter(id__in=ids).values_list("code", flat=True))

@@ -125,8 +125,12 @@ def test_who_may_pick(world):
     for username in ("fieldexec", "officer_l1", "district", "hod"):
         with pytest.raises(PermissionDenied):
             fieldwork.field_visit_pick(number=g.number or "", actor=world[username])
-    # The administrative secretary of the department, within their jurisdiction.
-    visit = fieldwork.field_visit_pick(number=g.number or "", actor=world["secretary"])
+    # The administrative secretary of the department, within their jurisdiction, by the API.
+    response = client_for("secretary").post(
+        "/api/v1/field-visits/", {"grievance": g.number}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    visit = FieldVisit.objects.get(pk=response.json()["id"])
     assert visit.picked_by == world["secretary"]
     power = world.register(category=world.other_category)
     grievance_act(

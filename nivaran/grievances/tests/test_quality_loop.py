@@ -468,6 +468,19 @@ def test_conflicts_special_closes_and_recalls_are_counted_per_department_and_off
     assert (officers["officer_l1"]["conflicts"], officers["officer_l1"]["recalls"]) == (1, 1)
     assert officers["hod"]["special_closes"] == 1
     assert client_for(world, "officer_l1").get("/api/v1/quality/departments/").status_code == 403
+    # statewide staff read every department; the secretary reviewer only their own
+    power = world.register(category=world.other_category).number
+    act_ok(world, "power_je", power, "submit_atr", {"summary": "Line restored"})
+    seen_by = {
+        username: {
+            r["key"] for r in client_for(world, username).get("/api/v1/quality/departments/").json()
+        }
+        for username in ("analyst", "secretary")
+    }
+    assert seen_by == {
+        "analyst": {world.department.code, world.other_department.code},
+        "secretary": {world.department.code},
+    }
 
 
 # --- the field validation sample (W7) ----------------------------------------------------
