@@ -67,29 +67,35 @@ def _paths_q(paths: Sequence[str]) -> Q:
 # --- services -----------------------------------------------------------------------
 
 
-def field_visit_pick(*, number: str, actor: User, at: datetime | None = None) -> FieldVisit:
+def field_visit_pick(
+    *, number: str, actor: User, at: datetime | None = None
+) -> tuple[FieldVisit, bool]:
     """A reviewer picks a grievance with an ATR for a field visit (W7).
 
-    A visit already pending for it is returned as it is: picking twice is a no-op.
+    Returns (visit, created). A visit already pending for it is returned as it is, with
+    created False: picking twice is a no-op. The check is made under the grievance's
+    lock, so two pickers at once get one visit.
     """
     at = at or timezone.now()
     if not actor.is_active or actor.role not in PICKERS:
         raise PermissionDenied(
-            "Only the CMO grievance cell or an administrative secretary picks visits."
+            _("Only the CMO grievance cell or an administrative secretary picks visits.")
         )
     with transaction.atomic():
         grievance = Grievance.objects.select_for_update().filter(number=number).first()
         if grievance is None:
-            raise NotFound(f"No grievance {number}.")
+            raise NotFound(_("No grievance %(number)s.") % {"number": number})
         if actor.role == Role.ADMINISTRATIVE_SECRETARY and not jurisdiction_covers(
             user_jurisdictions(user=actor),
             department_id=grievance.department_id,
             area_path=grievance.area_path,
         ):
-            raise PermissionDenied(f"Grievance {number} is outside your jurisdiction.")
+            raise PermissionDenied(
+                _("Grievance %(number)s is outside your jurisdiction.") % {"number": number}
+            )
         pending = FieldVisit.objects.filter(grievance=grievance, visited_at__isnull=True).first()
         if pending is not None:
-            return pending
+            return pending, False
         atr = (
             ActionTakenReport.objects.filter(grievance=grievance)
             .order_by("-submitted_at", "-id")
@@ -97,10 +103,11 @@ def field_visit_pick(*, number: str, actor: User, at: datetime | None = None) ->
         )
         if atr is None:
             raise TransitionNotAllowed(
-                f"Grievance {number} has no Action Taken Report to check in the field.",
+                _("Grievance %(number)s has no Action Taken Report to check in the field.")
+                % {"number": number},
                 code="nothing_to_check",
             )
-        return FieldVisit.objects.create(
+        visit = FieldVisit.objects.create(
             grievance=grievance,
             atr=atr,
             department_id=grievance.department_id,
@@ -109,6 +116,7 @@ def field_visit_pick(*, number: str, actor: User, at: datetime | None = None) ->
             picked_how=VisitPick.REVIEWER,
             picked_by=actor,
         )
+        return visit, True
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,7 @@ def field_visit_record(
     recalled to the HoD's level with the remarks as the reasons (W7)."""
     at = at or timezone.now()
     if not _is_executive(actor):
-        raise PermissionDenied("Only a field validation executive records a field visit.")
+        raise PermissionDenied(_("Only a field validation executive records a field visit."))
     problems: dict[str, list[str]] = {}
     if not isinstance(rating, int) or isinstance(rating, bool) or rating not in RATINGS:
         problems["rating"] = [_("Rate the action taken from 1 to 5.")]
@@ -143,7 +151,7 @@ def field_visit_record(
     elif len(remarks) > 4000:
         problems["remarks"] = [_("Remarks may be at most 4000 characters.")]
     if problems:
-        raise InvalidInput("The visit report is incomplete.", fields=problems)
+        raise InvalidInput(_("The visit report is incomplete."), fields=problems)
     checked = attachments_check(photos, field="photos", max_files=MAX_PHOTOS)
     not_images = [c.upload.name or "" for c in checked if not c.content_type.startswith("image/")]
     if not_images:
@@ -161,12 +169,12 @@ def field_visit_record(
                 .first()
             )
             if visit is None:
-                raise NotFound(f"No field visit {visit_id}.")
+                raise NotFound(_("No field visit %(id)s.") % {"id": visit_id})
             if not _covers(field_paths(actor), visit.area_path):
-                raise PermissionDenied("This visit is outside the districts you cover.")
+                raise PermissionDenied(_("This visit is outside the districts you cover."))
             if visit.visited_at is not None:
                 raise TransitionNotAllowed(
-                    "This visit has already been recorded.", code="already_recorded"
+                    _("This visit has already been recorded."), code="already_recorded"
                 )
             visit.visited_at = at
             visit.executive = actor
@@ -231,7 +239,7 @@ def visit_picked(*, visit_id: int) -> FieldVisit:
 def visits_for_executive(*, actor: User) -> QuerySet[FieldVisit]:
     """The pending visits in the districts the executive covers, oldest pick first."""
     if not _is_executive(actor):
-        raise PermissionDenied("Only a field validation executive has a visit queue.")
+        raise PermissionDenied(_("Only a field validation executive has a visit queue."))
     paths = field_paths(actor)
     return _visits().filter(_paths_q(paths), visited_at__isnull=True).order_by("picked_at", "id")
 
@@ -240,7 +248,7 @@ def visits_for_cell(*, actor: User, pending: bool | None = None) -> QuerySet[Fie
     """Every visit, for the CMO grievance cell: pending first (oldest pick first), then
     the recorded ones, latest first."""
     if not actor.is_active or actor.role != CMO:
-        raise PermissionDenied("Only the CMO grievance cell sees every field visit.")
+        raise PermissionDenied(_("Only the CMO grievance cell sees every field visit."))
     qs = _visits()
     if pending is True:
         return qs.filter(visited_at__isnull=True).order_by("picked_at", "id")
@@ -255,19 +263,19 @@ def visits_visible_to(*, actor: User, pending: bool | None = None) -> QuerySet[F
         return visits_for_cell(actor=actor, pending=pending)
     if actor.role == Role.FIELD_VALIDATION_EXECUTIVE:
         return visits_for_executive(actor=actor)
-    raise PermissionDenied("Field visits are for field validation and the CMO grievance cell.")
+    raise PermissionDenied(_("Field visits are for field validation and the CMO grievance cell."))
 
 
 def visit_get(*, actor: User, visit_id: int) -> FieldVisit:
     """One visit, for an executive covering its district or the CMO grievance cell."""
     visit = _visits().filter(pk=visit_id).first()
     if visit is None:
-        raise NotFound(f"No field visit {visit_id}.")
+        raise NotFound(_("No field visit %(id)s.") % {"id": visit_id})
     if actor.is_active and actor.role == CMO:
         return visit
     if _is_executive(actor) and _covers(field_paths(actor), visit.area_path):
         return visit
-    raise PermissionDenied("This visit is outside the districts you cover.")
+    raise PermissionDenied(_("This visit is outside the districts you cover."))
 
 
 @dataclass(frozen=True)
@@ -282,24 +290,29 @@ def _district_paths(actor: User) -> list[str]:
     return [p.area.path for p in Post.objects.filter(holder=actor).select_related("area")]
 
 
+def _scope_q(scope: Sequence[str], field: str) -> Q:
+    """Areas (by their path in `field`) under any of the scope's paths, or above one: a
+    post at a district or above sees the districts under it; a post inside a district
+    (a sub-division, say) sees its own district. Paths end in "/", so the areas above
+    a path are those whose path is one of its "/"-ended prefixes."""
+    q = Q(pk__in=[])
+    for path in scope:
+        above = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+        q |= Q(**{f"{field}__startswith": path}) | Q(**{f"{field}__in": above})
+    return q
+
+
 def coverage_visible_to(*, actor: User) -> list[Coverage]:
     """Who covers which district (W8): the district administration sees theirs, the CMO
     grievance cell all of them."""
     if not actor.is_active or actor.role not in {CMO, Role.DISTRICT_ADMINISTRATION}:
         raise PermissionDenied(
-            "Field coverage is shown to the district administration and the CMO grievance cell."
+            _("Field coverage is shown to the district administration and the CMO grievance cell.")
         )
-    scope = None if actor.role == CMO else _district_paths(actor)
-
-    def visible(path: str) -> bool:
-        # A post at a district or above sees the districts under it; a post inside a
-        # district (a sub-division, say) sees its own district.
-        return scope is None or any(path.startswith(s) or s.startswith(path) for s in scope)
-
-    rows: dict[tuple[int, int], Coverage] = {}
-    for c in FieldCoverage.objects.select_related("executive", "district"):
-        if c.executive.is_active and visible(c.district.path):
-            rows[(c.executive_id, c.district_id)] = Coverage(c.executive, c.district, c.since)
+    everywhere = actor.role == CMO
+    coverage = FieldCoverage.objects.filter(executive__is_active=True).select_related(
+        "executive", "district"
+    )
     # An executive set up with an area and no coverage row covers that area (field_paths).
     legacy = User.objects.filter(
         role=Role.FIELD_VALIDATION_EXECUTIVE,
@@ -307,9 +320,16 @@ def coverage_visible_to(*, actor: User) -> list[Coverage]:
         area__isnull=False,
         area__type=AreaType.DISTRICT,
     ).select_related("area")
+    if not everywhere:
+        scope = _district_paths(actor)
+        coverage = coverage.filter(_scope_q(scope, "district__path"))
+        legacy = legacy.filter(_scope_q(scope, "area__path"))
+    rows: dict[tuple[int, int], Coverage] = {}
+    for c in coverage:
+        rows[(c.executive_id, c.district_id)] = Coverage(c.executive, c.district, c.since)
     for user in legacy:
         assert user.area is not None
-        if (user.pk, user.area.pk) not in rows and visible(user.area.path):
+        if (user.pk, user.area.pk) not in rows:
             rows[(user.pk, user.area.pk)] = Coverage(user, user.area, None)
     return sorted(
         rows.values(), key=lambda r: (r.district.name, r.executive.get_full_name(), r.executive.pk)

@@ -133,15 +133,12 @@ class FieldVisitListApi(APIView):
     def post(self, request: Request) -> Response:
         body = VisitPickInput(data=request.data)
         body.is_valid(raise_exception=True)
-        before = FieldVisit.objects.filter(visited_at__isnull=True).values_list("pk", flat=True)
-        pending_before = set(before.filter(grievance__number=body.validated_data["grievance"]))
-        visit = fieldwork.field_visit_pick(
+        picked, created = fieldwork.field_visit_pick(
             number=body.validated_data["grievance"], actor=_actor(request)
         )
         # The pick has checked the picker's reach; a secretary who may pick does not see
         # the executives' queue, so the visit is read back as picked, not through it.
-        visit = fieldwork.visit_picked(visit_id=visit.pk)
-        created = visit.pk not in pending_before
+        visit = fieldwork.visit_picked(visit_id=picked.pk)
         return Response(
             FieldVisitSerializer(visit).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -7,7 +7,6 @@ Writes happen only through the workflow door (nivaran.grievances.workflow).
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,8 +28,8 @@ from nivaran.grievances.models import (
     Status,
 )
 from nivaran.grievances.selectors import grievances_visible_to
-from nivaran.org.models import Department, Post
-from nivaran.org.selectors import user_jurisdictions
+from nivaran.org.models import Post
+from nivaran.org.selectors import jurisdiction_q, user_jurisdictions
 from nivaran.profiles.loader import active_profile
 
 FEEDBACK_DESK = frozenset({Role.FEEDBACK_AGENT, Role.CMO_GRIEVANCE_CELL})
@@ -135,38 +134,35 @@ def _window(field: str, since: datetime | None, until: datetime | None) -> Q:
     return q
 
 
-def readable_department_codes(*, actor: User) -> frozenset[str] | None:
-    """The departments whose quality counts the actor may read; None: every one.
+def quality_scope(*, actor: User) -> Q | None:
+    """What of the counts the actor may read, as a filter on the counted rows; None: all.
 
-    Statewide staff read all; an officer (an administrative secretary reviewing special
-    closes, say) reads the departments of their posts, all if a post spans departments.
+    Statewide staff read everything; an officer (an administrative secretary reviewing
+    special closes, say) reads the grievances within their posts' department x area.
     """
     if actor.role in STATEWIDE_ROLES:
         return None
-    ids = {j.department_id for j in user_jurisdictions(user=actor)}
-    if None in ids:
-        return None
-    return frozenset(Department.objects.filter(id__in=ids).values_list("code", flat=True))
+    return jurisdiction_q(user_jurisdictions(user=actor), prefix="grievance__")
 
 
 def quality_counts_by_department(
     *,
-    department_codes: Collection[str] | None = None,
+    within: Q | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[QualityCounts]:
     """Conflicts, recalls, special closes and closures per department (H7, U3, W7);
-    only `department_codes` when given.
+    only those matching `within` (see `quality_scope`) when given.
 
     A handful of grouped queries over the ATR and special-close rows, whatever the size.
     """
-    return _counts(by="department", department_codes=department_codes, since=since, until=until)
+    return _counts(by="department", within=within, since=since, until=until)
 
 
 def quality_counts_by_officer(
     *,
     department_code: str | None = None,
-    department_codes: Collection[str] | None = None,
+    within: Q | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[QualityCounts]:
@@ -174,7 +170,7 @@ def quality_counts_by_officer(
     return _counts(
         by="officer",
         department_code=department_code,
-        department_codes=department_codes,
+        within=within,
         since=since,
         until=until,
     )
@@ -184,7 +180,7 @@ def _counts(
     *,
     by: str,
     department_code: str | None = None,
-    department_codes: Collection[str] | None = None,
+    within: Q | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[QualityCounts]:
@@ -197,9 +193,9 @@ def _counts(
     if department_code:
         atrs = atrs.filter(department__code=department_code)
         spcs = spcs.filter(department__code=department_code)
-    if department_codes is not None:
-        atrs = atrs.filter(department__code__in=list(department_codes))
-        spcs = spcs.filter(department__code__in=list(department_codes))
+    if within is not None:
+        atrs = atrs.filter(within)
+        spcs = spcs.filter(within)
     rows: dict[str, dict[str, object]] = {}
 
     def row(key: str, name: str) -> dict[str, object]:

@@ -203,8 +203,8 @@ class QualityCountsApi(APIView):
             403: ErrorSerializer,
         },
         description="Conflicts, recalls and special closes (with their share of closures), "
-        "per department or per officer. Statewide staff read every department; the "
-        "special-close reviewer, if an officer, the departments of their posts.",
+        "per department or per officer. Statewide staff read everything; the "
+        "special-close reviewer, if an officer, what their posts cover.",
     )
     def get(self, request: Request) -> Response:
         actor = _actor(request)
@@ -212,16 +212,14 @@ class QualityCountsApi(APIView):
         window = _Window(data=request.query_params)
         window.is_valid(raise_exception=True)
         since, until = window.validated_data.get("since"), window.validated_data.get("until")
-        # A reviewer whose posts are in some departments reads only theirs.
-        codes = quality.readable_department_codes(actor=actor)
+        # A reviewer who is an officer reads what their posts cover.
+        scope = quality.quality_scope(actor=actor)
         if self.by == "department":
-            rows = quality.quality_counts_by_department(
-                department_codes=codes, since=since, until=until
-            )
+            rows = quality.quality_counts_by_department(within=scope, since=since, until=until)
         else:
             rows = quality.quality_counts_by_officer(
                 department_code=request.query_params.get("department") or None,
-                department_codes=codes,
+                within=scope,
                 since=since,
                 until=until,
             )

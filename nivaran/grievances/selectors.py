@@ -32,7 +32,12 @@ def grievances_visible_to(*, actor: User) -> QuerySet[Grievance]:
             covered |= Q(area_path__startswith=path)
         return qs.filter(covered) if covered else qs.none()
     if actor.role == Role.CITIZEN:
-        return qs.filter(citizen__user=actor)
+        # As the workflow's owner reach: by their account, or by the mobile they proved
+        # for a record not yet linked to an account.
+        mine = Q(citizen__user=actor)
+        if actor.mobile:
+            mine |= Q(citizen__user__isnull=True, citizen__mobile=actor.mobile)
+        return qs.filter(mine)
     return qs.none()
 
 

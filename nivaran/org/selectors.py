@@ -124,13 +124,3 @@ def field_paths(actor: User) -> list[str]:
     if actor.area_id is not None and actor.area is not None:
         paths.append(actor.area.path)
     return paths
-
-
-def field_coverage(*, district_path: str | None = None) -> list[FieldCoverage]:
-    """Who covers which district; for a district administration, who covers theirs (W8)."""
-    qs = FieldCoverage.objects.select_related("executive", "district").order_by(
-        "district__name", "executive__username"
-    )
-    if district_path is not None:
-        qs = qs.filter(district__path__startswith=district_path)
-    return list(qs)

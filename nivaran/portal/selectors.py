@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +24,7 @@ from nivaran.grievances.models import (
 )
 from nivaran.grievances.quality import atrs_of
 from nivaran.grievances.workflow import ACTIVE
+from nivaran.grievances.workflow.table import reopen_until
 from nivaran.portal.models import Attachment, GrievanceLocation
 from nivaran.profiles.loader import active_profile
 
@@ -181,11 +182,10 @@ def reopen_window(*, grievance: Grievance, now: datetime | None = None) -> Reope
     """For a closed grievance: the profile's window to reopen it (None when not closed)."""
     if grievance.status != Status.CLOSED:
         return None
-    days = int(active_profile().rules.get("reopen_window_days", 0))
-    if grievance.closed_at is None:
-        return ReopenWindow(days, None, False)
-    until = grievance.closed_at + timedelta(days=days)
-    return ReopenWindow(days, until, (now or timezone.now()) <= until)
+    profile = active_profile()
+    days = int(profile.rules.get("reopen_window_days", 0))
+    until = reopen_until(grievance, profile)
+    return ReopenWindow(days, until, until is not None and (now or timezone.now()) <= until)
 
 
 def _atr_view(grievance: Grievance) -> AtrView | None:

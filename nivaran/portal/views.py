@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nivaran.catalog.models import Kind
-from nivaran.core.errors import DomainError
+from nivaran.core.errors import DomainError, InvalidInput, TransitionNotAllowed
 from nivaran.core.files import MAX_FILES
 from nivaran.grievances.models import FeedbackChannel, Grievance, Status
 from nivaran.portal import selectors
@@ -28,7 +28,7 @@ from nivaran.portal.forms import (
     StartForm,
     TrackForm,
 )
-from nivaran.portal.otp import otp_send, otp_verify
+from nivaran.portal.otp import OtpRateLimited, OtpRefused, otp_send, otp_verify
 from nivaran.portal.services import (
     Location,
     citizen_feedback_give,
@@ -64,6 +64,42 @@ def _mark_verified(request: HttpRequest, key: str) -> None:
     request.session.cycle_key()
 
 
+# What the citizen reads when the system refuses: the workflow's reasons are written in
+# English for officers and logs, so a refusal is told by its kind, never by its detail.
+NOT_NOW = gettext_lazy("This could not be done just now. Please try again.")
+LODGE_REFUSED = gettext_lazy(
+    "Your grievance could not be lodged just now. Please check the details and try again."
+)
+FEEDBACK_REFUSED = gettext_lazy(
+    "Your answer was already recorded, or the action taken report is no longer waiting for it."
+)
+REOPEN_REFUSED = gettext_lazy(
+    "This grievance cannot be reopened now. Its current status is shown below."
+)
+
+
+def _field_messages(exc: DomainError) -> dict[str, list[str]]:
+    """The per-field messages of an InvalidInput (translated where they are raised)."""
+    if not isinstance(exc, InvalidInput) or not isinstance(exc.fields, dict):
+        return {}
+    found: dict[str, list[str]] = {}
+    for name, errors in exc.fields.items():
+        texts = [str(e) for e in (errors if isinstance(errors, list) else [errors])]
+        texts = [t for t in texts if isinstance(t, str) and t]
+        if texts:
+            found[str(name)] = texts
+    return found
+
+
+def _citizen_messages(exc: DomainError, fallback: Promise) -> list[str]:
+    """What the citizen is told about a refusal: the OTP's own messages (written for
+    the citizen and translated), an InvalidInput's field messages, or `fallback`."""
+    if isinstance(exc, (OtpRateLimited, OtpRefused)):
+        return [exc.detail]
+    said = [text for texts in _field_messages(exc).values() for text in texts]
+    return said or [str(fallback)]
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
@@ -84,7 +120,8 @@ def lodge_start(request: HttpRequest) -> HttpResponse:
         try:
             otp_send(mobile=mobile, purpose="lodge", language=_language())
         except DomainError as exc:
-            form.add_error(None, exc.detail)
+            for text in _citizen_messages(exc, NOT_NOW):
+                form.add_error(None, text)
         else:
             request.session[LODGE] = {"mobile": mobile, "name": form.cleaned_data["name"]}
             messages.info(request, _("We have sent an OTP to %(mobile)s.") % {"mobile": mobile})
@@ -104,7 +141,8 @@ def _otp_step(
         try:
             otp_verify(mobile=state["mobile"], purpose=purpose, code=form.cleaned_data["code"])
         except DomainError as exc:
-            form.add_error("code", exc.detail)
+            for text in _citizen_messages(exc, NOT_NOW):
+                form.add_error("code", text)
         else:
             _mark_verified(request, key)
             return None
@@ -173,18 +211,14 @@ def lodge_form(request: HttpRequest) -> HttpResponse:
                     linked_to_number=request.session[LODGE].get("linked_to") or None,
                 )
             except DomainError as exc:
-                fields = exc.fields if isinstance(exc.fields, dict) else {}
-                known = {"category": "category", "area": "area", "kind": "kind"}
+                known = {"category", "area", "kind", "description"}
                 shown = False
-                for name, errors in fields.items():
-                    target = known.get(name, "description" if name == "description" else None)
-                    for error in errors if isinstance(errors, list) else [errors]:
-                        if name == "attachments":
-                            continue
-                        form.add_error(target, str(error))
+                for name, texts in _field_messages(exc).items():
+                    for text in texts:  # the attachments' (and others') above the form
+                        form.add_error(name if name in known else None, text)
                         shown = True
-                if "attachments" in fields or not shown:
-                    form.add_error(None, exc.detail)
+                if not shown:
+                    form.add_error(None, str(LODGE_REFUSED))
             else:
                 state = dict(request.session[LODGE])
                 state.pop("linked_to", None)
@@ -229,7 +263,8 @@ def track_start(request: HttpRequest) -> HttpResponse:
                 deliver=grievance is not None,
             )
         except DomainError as exc:
-            form.add_error(None, exc.detail)
+            for text in _citizen_messages(exc, NOT_NOW):
+                form.add_error(None, text)
         else:
             request.session[TRACK] = {"mobile": mobile, "number": number}
             messages.info(
@@ -313,12 +348,21 @@ def track_feedback(request: HttpRequest, number: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 channel=FeedbackChannel.PORTAL,
             )
+        except InvalidInput as exc:
+            fields = _field_messages(exc)
+            for text in fields.pop("reason", []):
+                form.add_error("reason", text)
+            for texts in fields.values():
+                for text in texts:
+                    form.add_error(None, text)
+            if not form.errors:
+                form.add_error(None, str(NOT_NOW))
         except DomainError as exc:
-            fields = exc.fields if isinstance(exc.fields, dict) else {}
-            if "reason" in fields:
-                form.add_error("reason", str(fields["reason"][0]))
-            else:
-                form.add_error(None, exc.detail)
+            # Answered already (by SMS, or the feedback call) or the ATR was recalled: the
+            # form is gone from the page, so say it above the grievance as it is now.
+            refused = FEEDBACK_REFUSED if isinstance(exc, TransitionNotAllowed) else NOT_NOW
+            messages.error(request, str(refused))
+            return redirect("portal:track_status", number=grievance.number)
         else:
             result = FEEDBACK_RESULT.get(grievance.status)
             if result:
@@ -339,6 +383,15 @@ def track_reopen(request: HttpRequest, number: str) -> HttpResponse:
             grievance = citizen_reopen(
                 grievance=grievance, mobile=mobile, reason=form.cleaned_data["reopen_reason"]
             )
+        except InvalidInput as exc:
+            fields = _field_messages(exc)
+            for text in fields.pop("reason", []):
+                form.add_error("reopen_reason", text)
+            for texts in fields.values():
+                for text in texts:
+                    form.add_error(None, text)
+            if not form.errors:
+                form.add_error(None, str(NOT_NOW))
         except DomainError as exc:
             window = selectors.reopen_window(grievance=grievance)
             if window is not None and not window.open:
@@ -350,8 +403,10 @@ def track_reopen(request: HttpRequest, number: str) -> HttpResponse:
                     )
                     % {"days": window.days},
                 )
-                return redirect("portal:track_status", number=grievance.number)
-            form.add_error(None, exc.detail)
+            else:
+                refused = REOPEN_REFUSED if isinstance(exc, TransitionNotAllowed) else NOT_NOW
+                messages.error(request, str(refused))
+            return redirect("portal:track_status", number=grievance.number)
         else:
             messages.success(
                 request, _("Your grievance is reopened and is with the officer again.")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -24,6 +26,7 @@ from nivaran.grievances import fieldwork
 from nivaran.grievances.models import FieldVisit
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 
+PAGE_SIZE = 25
 RATING_LABELS = {
     1: gettext_lazy("Very poor: nothing done on the ground"),
     2: gettext_lazy("Poor: much less than the ATR says"),
@@ -69,18 +72,24 @@ def _actor(request: HttpRequest) -> User:
 @shows_domain_errors
 def queue(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    visits: list[FieldVisit] = []
+    found: QuerySet[FieldVisit] | None = None
     if actor.role == Role.FIELD_VALIDATION_EXECUTIVE:
-        visits = list(fieldwork.visits_for_executive(actor=actor))
+        found = fieldwork.visits_for_executive(actor=actor)
     elif actor.role == Role.CMO_GRIEVANCE_CELL:
-        visits = list(fieldwork.visits_for_cell(actor=actor, pending=True))
+        found = fieldwork.visits_for_cell(actor=actor, pending=True)
     elif actor.role != Role.ADMINISTRATIVE_SECRETARY:
-        raise PermissionDenied("Field visits are for field validation and the CMO grievance cell.")
+        raise PermissionDenied(
+            _("Field visits are for field validation and the CMO grievance cell.")
+        )
+    page = (
+        Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")) if found is not None else None
+    )
     return render(
         request,
         "web/field/queue.html",
         {
-            "visits": visits,
+            "page": page,
+            "visits": list(page.object_list) if page is not None else [],
             "is_executive": actor.role == Role.FIELD_VALIDATION_EXECUTIVE,
             "show_list": actor.role != Role.ADMINISTRATIVE_SECRETARY,
             "may_pick": actor.role in fieldwork.PICKERS,
@@ -100,15 +109,14 @@ def pick(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Enter the number of a grievance."))
         return redirect("web:field-queue")
     try:
-        before = FieldVisit.objects.filter(
-            grievance__number=form.cleaned_data["number"].strip(), visited_at__isnull=True
-        ).exists()
-        visit = fieldwork.field_visit_pick(number=form.cleaned_data["number"].strip(), actor=actor)
+        visit, created = fieldwork.field_visit_pick(
+            number=form.cleaned_data["number"].strip(), actor=actor
+        )
     except DomainError as exc:
         flash_domain_error(request, exc)
     else:
         number = visit.grievance.number
-        if before:
+        if not created:
             messages.info(
                 request, _("%(number)s is already waiting for a visit.") % {"number": number}
             )
@@ -129,7 +137,7 @@ def visit(request: HttpRequest, visit_id: int) -> HttpResponse:
     form = VisitForm(request.POST or None)
     if request.method == "POST":
         if not may_record:
-            raise PermissionDenied("This visit cannot be recorded by you now.")
+            raise PermissionDenied(_("This visit cannot be recorded by you now."))
         if form.is_valid():
             try:
                 result = fieldwork.field_visit_record(

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from nivaran.accounts.models import User
@@ -26,7 +28,7 @@ from nivaran.grievances.models import (
     VisitPick,
 )
 from nivaran.grievances.workflow import grievance_act
-from nivaran.org.models import FieldCoverage
+from nivaran.org.models import FieldCoverage, Post
 from nivaran.profiles.loader import active_profile
 from nivaran.testing.world import PASSWORD, World
 
@@ -69,7 +71,8 @@ def with_atr(world: World, **register: object) -> Grievance:
 
 
 def picked(world: World, grievance: Grievance) -> FieldVisit:
-    return fieldwork.field_visit_pick(number=grievance.number or "", actor=world["cmo"])
+    visit, _created = fieldwork.field_visit_pick(number=grievance.number or "", actor=world["cmo"])
+    return visit
 
 
 def executive(world: World, username: str, district: Area) -> User:
@@ -85,14 +88,43 @@ def executive(world: World, username: str, district: Area) -> User:
 
 def test_a_pick_is_idempotent(world):
     g = with_atr(world)
-    first = picked(world, g)
+    first, created = fieldwork.field_visit_pick(number=g.number or "", actor=world["cmo"])
+    assert created is True
     assert first.picked_how == VisitPick.REVIEWER
     assert first.picked_by == world["cmo"]
     assert first.atr == ActionTakenReport.objects.get(grievance=g)
     assert first.area_path == g.area_path
-    again = picked(world, g)
-    assert again.pk == first.pk
+    # The second pick finds the pending visit under the grievance's lock and says so.
+    again, created = fieldwork.field_visit_pick(number=g.number or "", actor=world["secretary"])
+    assert created is False
+    assert again.pk == first.pk and again.picked_by == world["cmo"]
     assert FieldVisit.objects.filter(grievance=g).count() == 1
+    # Once recorded, a new pick is a new visit.
+    fieldwork.field_visit_record(
+        visit_id=first.pk, actor=world["fieldexec"], rating=4, remarks="As reported."
+    )
+    third, created = fieldwork.field_visit_pick(number=g.number or "", actor=world["cmo"])
+    assert created is True and third.pk != first.pk
+    assert FieldVisit.objects.filter(grievance=g).count() == 2
+
+
+def test_the_refusals_are_said_in_hindi(world):
+    g = world.register()
+    with translation.override("hi"):
+        with pytest.raises(NotFound) as missing:
+            fieldwork.field_visit_pick(number="NOPE-1", actor=world["cmo"])
+        with pytest.raises(TransitionNotAllowed) as nothing:
+            fieldwork.field_visit_pick(number=g.number or "", actor=world["cmo"])
+        with pytest.raises(PermissionDenied) as officer:
+            fieldwork.field_visit_pick(number=g.number or "", actor=world["officer_l1"])
+    assert missing.value.detail == "शिकायत NOPE-1 नहीं मिली।"
+    assert nothing.value.code == "nothing_to_check"
+    assert g.number in nothing.value.detail and "कार्रवाई रिपोर्ट" in nothing.value.detail
+    assert "मुख्यमंत्री कार्यालय" in officer.value.detail
+    # In English they read as before.
+    with pytest.raises(NotFound) as english:
+        fieldwork.field_visit_pick(number="NOPE-1", actor=world["cmo"])
+    assert english.value.detail == "No grievance NOPE-1."
 
 
 def test_a_pick_through_the_api_is_idempotent(world):
@@ -332,8 +364,8 @@ def test_the_executive_sees_pending_visits_in_their_districts_oldest_first(world
     first = with_atr(world, mobile="9800000001")
     second = with_atr(world, mobile="9800000002")
     elsewhere = with_atr(world, mobile="9800000003", area=world.other_district)
-    v2 = fieldwork.field_visit_pick(number=second.number or "", actor=world["cmo"], at=now)
-    v1 = fieldwork.field_visit_pick(
+    v2, _ = fieldwork.field_visit_pick(number=second.number or "", actor=world["cmo"], at=now)
+    v1, _ = fieldwork.field_visit_pick(
         number=first.number or "", actor=world["cmo"], at=now - timedelta(days=1)
     )
     v3 = picked(world, elsewhere)
@@ -386,6 +418,33 @@ def test_coverage_is_seen_by_the_district_and_the_cmo_cell(world):
     }
     for username in ("officer_l1", "fieldexec", "telecaller"):
         assert client_for(username).get("/api/v1/field-coverage/").status_code == 403
+
+
+def test_coverage_is_filtered_in_the_database(world):
+    two = executive(world, "fieldexec_two", world.other_district)
+    FieldCoverage.objects.create(
+        executive=world["fieldexec"], district=world.district, since=timezone.localdate()
+    )
+    with CaptureQueriesContext(connection) as queries:
+        rows = fieldwork.coverage_visible_to(actor=world["district"])
+    assert [(r.executive.username, r.district.code) for r in rows] == [("fieldexec", "TS-ONE")]
+    # Only the district's rows are read: the other district's coverage never leaves the DB.
+    read = [q["sql"] for q in queries.captured_queries if '"org_fieldcoverage"' in q["sql"]]
+    assert read and all("LIKE" in sql for sql in read), read
+    # A post inside a district (a sub-division) sees its own district, not the others.
+    inside = User.objects.create(username="sdm", role=Role.DISTRICT_ADMINISTRATION)
+    designation = Post.objects.filter(holder=world["district"]).first()
+    assert designation is not None
+    Post.objects.create(
+        code="SDM-B1",
+        title="SDM",
+        designation=designation.designation,
+        area=world.block,
+        holder=inside,
+    )
+    rows = fieldwork.coverage_visible_to(actor=inside)
+    assert [(r.executive.username, r.district.code) for r in rows] == [("fieldexec", "TS-ONE")]
+    assert two.username not in {r.executive.username for r in rows}
 
 
 def test_an_executive_without_a_coverage_row_covers_their_own_district(world):

@@ -531,3 +531,101 @@ def test_feedback_on_an_atr_no_longer_waiting_is_refused(world, settings):
     )
     assert response.status_code == 409
     assert Grievance.objects.get(number=number).status == "atr_submitted"
+
+
+def test_a_second_unreachable_before_the_next_call_is_due_is_refused(world):
+    number = with_atr(world)
+    act_ok(world, "feedback", number, "record_feedback", {"outcome": "unreachable"})
+    again = post(world, "feedback", number, "record_feedback", {"outcome": "unreachable"})
+    assert again.status_code == 409  # a double submission, not a second attempt
+    assert ActionTakenReport.objects.get(grievance__number=number).feedback_attempts == 1
+    # the citizen calling back before then is still heard
+    act_ok(world, "feedback", number, "record_feedback", {"outcome": "satisfied"})
+
+
+def test_the_conflict_sms_gives_the_secretary_the_new_deadline(world):
+    number = with_atr(world)
+    body = act_ok(
+        world, "feedback", number, "record_feedback", {"outcome": "not_satisfied", "reason": "No"}
+    )
+    due = datetime.fromisoformat(body["due_at"]).astimezone(IST).strftime("%d-%m-%Y %H:%M")
+    sms = Message.objects.get(purpose="officer_conflict")
+    assert due in sms.body
+
+
+def test_a_pending_visit_checks_the_latest_atr_and_a_stale_finding_recalls_nothing(world, settings):
+    settings.NIVARAN_PROFILE = "west_bengal"
+    number = with_atr(world)
+    g = Grievance.objects.get(number=number)
+    first = ActionTakenReport.objects.get(grievance=g)
+    done = FieldVisit.objects.create(
+        grievance=g,
+        atr=first,
+        department_id=g.department_id,
+        area_path=g.area_path,
+        picked_at=first.submitted_at,
+        picked_how="reviewer",
+        visited_at=first.submitted_at,
+    )
+    pending = FieldVisit.objects.create(
+        grievance=g,
+        atr=first,
+        department_id=g.department_id,
+        area_path=g.area_path,
+        picked_at=first.submitted_at,
+        picked_how="reviewer",
+    )
+    act_ok(
+        world, "feedback", number, "record_feedback", {"outcome": "not_satisfied", "reason": "No"}
+    )
+    ack = [f.pk for f in FeedbackCall.objects.filter(grievance=g)]
+    act_ok(
+        world,
+        "officer_l1",
+        number,
+        "submit_atr",
+        {"summary": "Redone", "acknowledged_feedback": ack},
+    )
+    second = ActionTakenReport.objects.filter(grievance=g).latest("id")
+    pending.refresh_from_db()
+    assert pending.atr_id == second.pk  # the visit still to come checks the new claim
+    response = post(
+        world, "fieldexec", number, "recall", {"reasons": "Old finding", "visit": done.pk}
+    )
+    assert response.status_code == 409
+    assert Grievance.objects.get(pk=g.pk).status == "atr_submitted"
+
+
+def test_an_atr_that_fails_to_commit_leaves_no_document_behind(
+    world, monkeypatch, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    number = world.register().number
+
+    def broken(**kwargs):
+        raise RuntimeError("the outbox is down")
+
+    monkeypatch.setattr("nivaran.grievances.workflow.door.messages_queue", broken)
+    photo = SimpleUploadedFile("site.png", PNG, content_type="image/png")
+    with pytest.raises(RuntimeError):
+        post(
+            world,
+            "officer_l1",
+            number,
+            "submit_atr",
+            {"summary": "Done", "documents": [photo]},
+            format="multipart",
+        )
+    assert not ActionTakenReport.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_citizen_sees_and_acts_on_a_grievance_lodged_for_their_mobile(world):
+    world["citizen"].mobile = "9123400000"
+    world["citizen"].save()
+    g = world.register(mobile="9123400000")
+    assert g.citizen.user_id is None
+    world.register(mobile="9123400001")  # someone else's
+    citizen = client_for(world, "citizen")
+    assert citizen.get(f"/api/v1/grievances/{g.number}/").status_code == 200
+    assert [r["number"] for r in citizen.get("/api/v1/grievances/").json()["results"]] == [g.number]

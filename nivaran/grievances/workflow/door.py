@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
 from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import business_calendar
-from nivaran.grievances.models import Grievance, GrievanceEvent
+from nivaran.grievances.models import Grievance, GrievanceEvent, Status
 from nivaran.grievances.workflow.table import (
     ACTIVE,
     BY_ACTION,
@@ -164,7 +165,9 @@ def _apply(ctx: Context, t: Transition, change: Change) -> Grievance:
         data=data,
     )
     messages = list(change.messages)
-    if change.post is not KEEP and g.status in ACTIVE:
+    if change.post is not KEEP and g.status == Status.CONFLICT:
+        messages += notify.to_officer(g.assigned_to, g, "conflict")  # with its new deadline
+    elif change.post is not KEEP and g.status in ACTIVE:
         purpose = {
             "escalate": "escalated",
             "reopen": "reopened_on_review",
@@ -192,6 +195,24 @@ def grievance_act(
     if t is None:
         raise NotFound(f"There is no action {action!r}.", code="unknown_action")
     at = at or timezone.now()
+    stored_files: list[str] = []
+    try:
+        return _act(grievance_id, actor, t, data, at, stored_files)
+    except BaseException:
+        for name in stored_files:  # the rows that named them are rolled back
+            default_storage.delete(name)
+        raise
+
+
+def _act(
+    grievance_id: int,
+    actor: User,
+    t: Transition,
+    data: Mapping[str, Any] | None,
+    at: datetime,
+    stored_files: list[str],
+) -> Grievance:
+    action = t.action
     with transaction.atomic():
         try:
             grievance = (
@@ -211,7 +232,13 @@ def grievance_act(
             )
         profile = active_profile()
         ctx = Context(
-            grievance, actor, _validated(t, data or {}), at, profile, business_calendar(profile)
+            grievance,
+            actor,
+            _validated(t, data or {}),
+            at,
+            profile,
+            business_calendar(profile),
+            stored_files=stored_files,
         )
         if t.guard and (reason := t.guard(ctx)):
             raise TransitionNotAllowed(reason)

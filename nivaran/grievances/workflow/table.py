@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from nivaran.accounts.models import User
@@ -60,6 +62,8 @@ class Context:
     profile: Profile
     calendar: BusinessCalendar
     _resolver: LevelResolver | None = None
+    # Files a write stored; removed again if the transaction does not commit.
+    stored_files: list[str] = field(default_factory=list)
 
     @property
     def resolver(self) -> LevelResolver:
@@ -214,10 +218,11 @@ def _guard_feedback_seen(ctx: Context) -> str | None:
     missing = earlier - set(ctx.data.get("acknowledged_feedback", []))
     if missing:
         raise InvalidInput(
-            "Read and acknowledge the citizen's earlier feedback before submitting the ATR.",
+            _("Read and acknowledge the citizen's earlier feedback before submitting the ATR."),
             fields={
                 "acknowledged_feedback": [
-                    f"Not acknowledged: feedback {', '.join(str(i) for i in sorted(missing))}."
+                    _("Not acknowledged: feedback %(ids)s.")
+                    % {"ids": ", ".join(str(i) for i in sorted(missing))}
                 ]
             },
         )
@@ -261,7 +266,10 @@ def _submit_atr(ctx: Context) -> Change:
                 size=checked.size,
             )
             doc.file.save(storage_name(checked.extension, "atr"), checked.upload, save=False)
+            ctx.stored_files.append(doc.file.name or "")
             doc.save()
+        # A visit still pending was to check the last claim: it checks this one now.
+        FieldVisit.objects.filter(grievance=g, visited_at__isnull=True).update(atr=atr)
         _pick_for_visit(ctx, atr.pk, "atr")(g)
         return {"atr": atr.pk}
 
@@ -282,13 +290,26 @@ def _submit_atr(ctx: Context) -> Change:
 
 
 def _guard_atr_awaiting(ctx: Context) -> str | None:
-    """an ATR awaits the citizen's word (the one named, if one is)"""
+    """an ATR awaits the citizen's word (the one named, if any); not reachable: call due"""
     atr = _open_atr(ctx.grievance)
     if atr is None:
-        return "No ATR is waiting for feedback"
+        return _("No ATR is waiting for feedback")
     named = ctx.data.get("atr")
     if named is not None and named != atr.pk:
-        return f"ATR {named} is no longer waiting for feedback; ATR {atr.pk} is"
+        return _("ATR %(named)s is no longer waiting for feedback; ATR %(open)s is") % {
+            "named": named,
+            "open": atr.pk,
+        }
+    if (
+        ctx.data.get("outcome") == FeedbackOutcome.UNREACHABLE
+        and atr.next_call_at is not None
+        and atr.next_call_at > ctx.at
+    ):
+        # A second "not reachable" before the next call is due is a double submission,
+        # not an attempt: it would use up the citizen's attempts at once.
+        return _("The next call to this citizen is due at %(when)s") % {
+            "when": timezone.localtime(atr.next_call_at).strftime("%d-%m-%Y %H:%M")
+        }
     return None
 
 
@@ -323,18 +344,17 @@ def _record_feedback(ctx: Context) -> Change:
     elif outcome == FeedbackOutcome.NOT_SATISFIED:
         if ctx.profile.rules.get("conflict_needs_clarification"):
             # H7: the department says resolved, the citizen says not: a conflict.
+            # Unmapped (no secretary, no L4 post): it stays with the ATR's officer, whose
+            # inbox shows the conflict, until the mapping is mended (check_levels says so).
             secretary = _secretary_post(ctx)
             deadlines = deadlines_for(
                 category=g.category, emergency=g.emergency, profile=ctx.profile
             )
             atr_update["outcome"] = AtrOutcome.CONFLICT
             change.outcome = "conflict"
-            change.post = secretary
+            change.post = secretary if secretary is not None else g.assigned_post
             change.due_at = due_at(
                 deadlines=deadlines, level=TOP_LEVEL, start=ctx.at, calendar=ctx.calendar
-            )
-            change.messages = notify.to_officer(
-                secretary.holder if secretary else None, g, "conflict"
             )
         else:
             atr_update["outcome"] = AtrOutcome.NOT_SATISFIED
@@ -432,10 +452,12 @@ def _special_close(ctx: Context) -> Change:
 def _guard_review(ctx: Context) -> str | None:
     """the profile's reviewer; a special close awaiting review"""
     reviewer = ctx.profile.special_close_reviewer
-    if ctx.actor.role not in {reviewer, Role.SYSTEM}:
-        return f"Special closes are reviewed by the {reviewer.replace('_', ' ')} in this state"
+    if ctx.actor.role != reviewer:
+        return _("Special closes are reviewed by the %(role)s in this state") % {
+            "role": Role(reviewer).label
+        }
     if _pending_special_close(ctx.grievance) is None:
-        return "This special close has already been reviewed"
+        return _("This special close has already been reviewed")
     return None
 
 
@@ -465,10 +487,20 @@ def _review_special_close(ctx: Context) -> Change:
 
 
 def _guard_recall(ctx: Context) -> str | None:
-    """an ATR on it that is not yet recalled"""
+    """an ATR on it that is not yet recalled; a visit's finding only on the ATR it checked"""
     atr = _last_atr(ctx.grievance)
     if atr is None or atr.outcome == AtrOutcome.RECALLED:
-        return "There is no ATR to recall"
+        return _("There is no ATR to recall")
+    visit_id = ctx.data.get("visit")
+    if visit_id is not None:
+        visit = FieldVisit.objects.filter(pk=visit_id, grievance=ctx.grievance).first()
+        if visit is None:
+            raise InvalidInput(
+                _("No such field visit on this grievance."),
+                fields={"visit": [_("Not a visit to this grievance.")]},
+            )
+        if visit.atr_id != atr.pk:
+            return _("The visit checked an earlier ATR; the department has reported again since")
     return None
 
 
@@ -495,20 +527,30 @@ def _recall(ctx: Context) -> Change:
     )
 
 
+def reopen_until(grievance: Grievance, profile: Profile) -> datetime | None:
+    """The end of the profile's window to reopen a closed grievance (None: no closure)."""
+    if grievance.closed_at is None:
+        return None
+    return grievance.closed_at + timedelta(days=int(profile.rules.get("reopen_window_days", 0)))
+
+
 def _guard_reopen(ctx: Context) -> str | None:
     """closed: within the profile's window; rejected or special-closed: the CMO cell only"""
     g = ctx.grievance
     if g.status in {Status.REJECTED, Status.SPECIAL_CLOSED}:
         if ctx.actor.role != Role.CMO_GRIEVANCE_CELL:
-            return "Only the CMO grievance cell may reopen a rejected or special-closed grievance"
+            return _(
+                "Only the CMO grievance cell may reopen a rejected or special-closed grievance"
+            )
         if g.status == Status.SPECIAL_CLOSED and _pending_special_close(g):
-            return "This special close awaits review; review it instead"
+            return _("This special close awaits review; review it instead")
         return None
-    days = int(ctx.profile.rules.get("reopen_window_days", 0))
-    if g.closed_at is None or ctx.at > g.closed_at + timedelta(days=days):
-        return (
-            f"The {days}-day window to reopen has passed; lodge a new grievance linked to this one"
-        )
+    until = reopen_until(g, ctx.profile)
+    if until is None or ctx.at > until:
+        days = int(ctx.profile.rules.get("reopen_window_days", 0))
+        return _(
+            "The %(days)s-day window to reopen has passed; lodge a new grievance linked to this one"
+        ) % {"days": days}
     return None
 
 
@@ -542,8 +584,10 @@ def _guard_special_close(ctx: Context) -> str | None:
     code = ctx.data.get("reason_code")
     if code and code not in codes:
         raise InvalidInput(
-            f"Unknown special-close reason {code!r}.",
-            fields={"reason_code": [f"Use one of: {', '.join(sorted(codes))}"]},
+            _("Unknown special-close ground %(code)s.") % {"code": code},
+            fields={
+                "reason_code": [_("Use one of: %(codes)s") % {"codes": ", ".join(sorted(codes))}]
+            },
         )
     if ctx.actor.role in STATEWIDE_ROLES:
         return None
@@ -555,7 +599,9 @@ def _guard_special_close(ctx: Context) -> str | None:
     )
     allowed = sorted(ctx.profile.special_close_levels)
     if level not in ctx.profile.special_close_levels:
-        return f"Only officers at levels {allowed} may special-close this grievance"
+        return _("Only officers at levels %(levels)s may special-close this grievance") % {
+            "levels": ", ".join(f"L{n}" for n in allowed)
+        }
     return None
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from nivaran.grievances.models import (
     ActionTakenReport,
@@ -252,3 +252,85 @@ def test_a_plain_lodge_after_a_follow_up_is_not_linked(client: Client, world: Wo
     response = client.get(reverse("portal:lodge"))
     assert response["Location"].endswith("/lodge/details/")
     assert "linked_to" not in client.session["portal_lodge"]
+
+
+# --- refusals, in the citizen's words ------------------------------------------------
+
+
+def test_an_answer_given_elsewhere_is_explained_not_the_workflows_reason(
+    client: Client, world: World
+):
+    grievance = with_atr(world)
+    track(client, grievance)
+    # Meanwhile the citizen answered the feedback call: the page's form is stale.
+    grievance_act(
+        grievance_id=grievance.pk,
+        actor=world["feedback"],
+        action="record_feedback",
+        data={"outcome": "satisfied"},
+    )
+    response = client.post(feedback_url(grievance), {"satisfied": "yes"}, follow=True)
+    page = response.content.decode()
+    assert "Your answer was already recorded" in page
+    assert "is not allowed while" not in page and "No ATR is waiting" not in page
+    with translation.override("hi"):
+        url = feedback_url(grievance)
+    assert url.startswith("/hi/")
+    response = client.post(url, {"satisfied": "no", "reason": "Not done."}, follow=True)
+    page = response.content.decode()
+    assert "आपका उत्तर पहले ही दर्ज हो चुका है" in page
+    assert "is not allowed while" not in page and "No ATR is waiting" not in page
+    grievance.refresh_from_db()
+    assert grievance.status == Status.CLOSED
+    assert FeedbackCall.objects.filter(grievance=grievance).count() == 1
+
+
+def test_a_reopen_refused_for_another_reason_is_explained(client: Client, world: World):
+    grievance = closed(world)
+    track(client, grievance)
+    url = reverse("portal:track_reopen", args=[grievance.number])
+    client.post(url, {"reopen_reason": "Water is back."})
+    grievance.refresh_from_db()
+    assert grievance.status == Status.REOPENED
+    # A second tab still shows the reopen form: the grievance is no longer closed.
+    response = client.post(url, {"reopen_reason": "Water is back."}, follow=True)
+    page = response.content.decode()
+    assert "This grievance cannot be reopened now." in page
+    assert "is not allowed while" not in page
+    with translation.override("hi"):
+        hindi = reverse("portal:track_reopen", args=[grievance.number])
+    page = client.post(hindi, {"reopen_reason": "फिर से पानी।"}, follow=True).content.decode()
+    assert "यह शिकायत अभी फिर से नहीं खोली जा सकती।" in page
+    assert GrievanceEvent.objects.filter(grievance=grievance, action="reopen").count() == 1
+
+
+def test_the_reopen_window_is_explained_in_hindi(client: Client, world: World):
+    old = closed(world, days_ago=31)
+    track(client, old)
+    with translation.override("hi"):
+        url = reverse("portal:track_reopen", args=[old.number])
+    page = client.post(url, {"reopen_reason": "अब भी खराब है।"}, follow=True).content.decode()
+    assert "फिर से खोलने के 30 दिन बीत चुके हैं" in page
+    assert "window to reopen has passed" not in page
+
+
+def test_a_refused_lodge_does_not_show_the_workflows_reason(
+    client: Client, world: World, monkeypatch
+):
+    from nivaran.core.errors import ConfigurationError
+    from nivaran.portal import views
+    from nivaran.portal.tests.test_lodge import form_data, verify
+
+    def refuse(**_kwargs: object) -> Grievance:
+        raise ConfigurationError("No post is mapped at level 1 for REV in TS-ONE-B1.")
+
+    monkeypatch.setattr(views, "portal_grievance_lodge", refuse)
+    verify(client)
+    page = client.post(reverse("portal:lodge_form"), form_data(world)).content.decode()
+    assert "Your grievance could not be lodged just now." in page
+    assert "No post is mapped" not in page
+    with translation.override("hi"):
+        url = reverse("portal:lodge_form")
+    page = client.post(url, form_data(world)).content.decode()
+    assert "आपकी शिकायत अभी दर्ज नहीं हो सकी।" in page
+    assert "No post is mapped" not in page

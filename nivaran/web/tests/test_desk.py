@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -227,7 +228,14 @@ def test_an_unreachable_citizen_is_called_again_then_special_closed_under_haryan
     assert 'data-testid="not-due"' in page
     assert 'data-feedback="unreachable"' in page
 
+    # Before the next call is due, another "not reachable" is a double submission.
+    early = client.post(call_page(atr), {"outcome": "unreachable"})
+    assert "The next call to this citizen is due at" in early.text
+    atr.refresh_from_db()
+    assert atr.feedback_attempts == 1
+
     for _attempt in (2, 3):
+        time_passes_until_the_next_call(atr)
         assert client.post(call_page(atr), {"outcome": "unreachable"}).status_code == 302
     atr.refresh_from_db()
     assert atr.feedback_attempts == 3
@@ -236,6 +244,13 @@ def test_an_unreachable_citizen_is_called_again_then_special_closed_under_haryan
     assert grievance.status == Status.SPECIAL_CLOSED
     assert SpecialClose.objects.get(grievance=grievance).reason_code == "citizen_not_traceable"
     assert FeedbackCall.objects.filter(atr=atr, outcome="unreachable").count() == 3
+
+
+def time_passes_until_the_next_call(atr: ActionTakenReport) -> None:
+    """The retry falls due: the agent comes back to the citizen at the scheduled time."""
+    ActionTakenReport.objects.filter(pk=atr.pk, next_call_at__isnull=False).update(
+        next_call_at=timezone.now() - timedelta(minutes=1)
+    )
 
 
 @pytest.fixture
@@ -250,6 +265,7 @@ def test_under_west_bengal_unreachable_closes_and_not_satisfied_reopens(west_ben
     client = signed_in("feedback")
     unreachable = atr_on(world, mobile="9876500001")
     for _attempt in range(3):
+        time_passes_until_the_next_call(unreachable)
         assert client.post(call_page(unreachable), {"outcome": "unreachable"}).status_code == 302
     assert grievance_of(unreachable).status == Status.CLOSED
     assert not SpecialClose.objects.exists()

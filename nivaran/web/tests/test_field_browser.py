@@ -58,7 +58,9 @@ def test_a_field_visit_below_the_standard_recalls_the_atr(live_server, live_worl
         action="submit_atr",
         data={"summary": "Mutation entered in the revenue record; copy sent to the citizen."},
     )
-    visit = fieldwork.field_visit_pick(number=grievance.number or "", actor=live_world["cmo"])
+    visit, _created = fieldwork.field_visit_pick(
+        number=grievance.number or "", actor=live_world["cmo"]
+    )
     other = live_world.register(mobile="9876500001")
     grievance_act(
         grievance_id=other.pk,
@@ -165,7 +167,8 @@ def _atr_and_visit(world: World) -> FieldVisit:
     grievance_act(
         grievance_id=g.pk, actor=world["officer_l1"], action="submit_atr", data={"summary": "Done"}
     )
-    return fieldwork.field_visit_pick(number=g.number or "", actor=world["cmo"])
+    visit, _created = fieldwork.field_visit_pick(number=g.number or "", actor=world["cmo"])
+    return visit
 
 
 def test_who_may_open_the_field_pages(client, world):
@@ -220,3 +223,63 @@ def test_a_pick_without_an_atr_is_explained(client, world):
     response = client.post("/field/pick/", {"number": g.number}, follow=True)
     assert b"no Action Taken Report" in response.content
     assert not FieldVisit.objects.exists()
+
+
+def test_picking_twice_says_it_is_already_waiting(client, world):
+    g = world.register()
+    grievance_act(
+        grievance_id=g.pk, actor=world["officer_l1"], action="submit_atr", data={"summary": "Done"}
+    )
+    client.force_login(world["cmo"])
+    first = client.post("/field/pick/", {"number": g.number}, follow=True)
+    assert b"is picked for a field visit" in first.content
+    again = client.post("/field/pick/", {"number": f" {g.number} "}, follow=True)
+    assert b"is already waiting for a visit" in again.content
+    assert FieldVisit.objects.filter(grievance=g).count() == 1
+
+
+def test_the_field_pages_refuse_in_hindi(client, world):
+    g = world.register()
+    client.force_login(world["cmo"])
+    response = client.post("/hi/field/pick/", {"number": g.number}, follow=True)
+    page = response.content.decode()
+    assert "कार्रवाई रिपोर्ट" in page and "no Action Taken Report" not in page
+    missing = client.post("/hi/field/pick/", {"number": "NOPE-1"}, follow=True)
+    assert "शिकायत NOPE-1 नहीं मिली।" in missing.content.decode()
+
+
+def _visits(world: World, count: int) -> list[FieldVisit]:
+    made = []
+    for n in range(count):
+        g = world.register(mobile=f"98765000{n:02d}")
+        grievance_act(
+            grievance_id=g.pk,
+            actor=world["officer_l1"],
+            action="submit_atr",
+            data={"summary": "Done"},
+        )
+        visit, _created = fieldwork.field_visit_pick(
+            number=g.number or "", actor=world["cmo"], at=timezone.now()
+        )
+        made.append(visit)
+    return made
+
+
+@pytest.mark.parametrize("username", ["fieldexec", "cmo"])
+def test_the_visit_lists_come_a_page_at_a_time(client, world, monkeypatch, username):
+    from nivaran.web import field
+
+    assert field.PAGE_SIZE == 25
+    monkeypatch.setattr(field, "PAGE_SIZE", 2)
+    visits = _visits(world, 3)
+    client.force_login(world[username])
+    first = client.get("/field/").content.decode()
+    shown = [v.pk for v in visits if f'data-visit="{v.pk}"' in first]
+    assert shown == [visits[0].pk, visits[1].pk]
+    assert "3 visits waiting, oldest first." in first
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    second = client.get("/field/", {"page": "2"}).content.decode()
+    assert [v.pk for v in visits if f'data-visit="{v.pk}"' in second] == [visits[2].pk]
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+    # A page out of range shows the last one, as the inbox does.
+    assert f'data-visit="{visits[2].pk}"' in client.get("/field/", {"page": "9"}).text

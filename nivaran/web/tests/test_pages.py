@@ -721,3 +721,26 @@ def test_a_recall_from_the_page_sends_it_to_the_head_of_department(world: World)
     grievance.refresh_from_db()
     assert grievance.status == Status.REOPENED and grievance.level == 3
     assert ActionTakenReport.objects.get(grievance=grievance).outcome == "recalled"
+
+
+def test_the_review_queue_comes_a_page_at_a_time(world: World, monkeypatch):
+    from nivaran.web import views
+
+    assert views.PAGE_SIZE == 25
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    closes = [special_closed(world, mobile=f"98765000{n:02d}") for n in range(3)]
+    secretary = signed_in("secretary")
+    first = secretary.get("/reviews/special-closes/").text
+    on_first = [g.number for g in closes if f'href="/grievances/{g.number}/"' in first]
+    assert on_first == [closes[0].number, closes[1].number]
+    assert 'data-count="queue">3<' in first  # the whole queue, not the page
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    # The counts tables are not paged: all three special closes are counted.
+    row = re.search(r'<tr data-row="REV">.*?</tr>', first, re.S)
+    assert row is not None and 'data-field="special_closes">3<' in row.group(0)
+    second = secretary.get("/reviews/special-closes/", {"page": "2"}).text
+    assert [g.number for g in closes if f'href="/grievances/{g.number}/"' in second] == [
+        closes[2].number
+    ]
+    # The review forms bring the reviewer back to the page they were on.
+    assert 'name="next" value="/reviews/special-closes/?page=2"' in second
