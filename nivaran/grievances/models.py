@@ -228,21 +228,30 @@ class ActionTakenReport(models.Model):
         return f"ATR on {self.grievance} at {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
-class AtrDocument(models.Model):
-    """A supporting document of an ATR; served only to those who may see the grievance."""
+class StoredFile(models.Model):
+    """A file an officer or executive uploaded, checked by `core.files`, stored under a
+    fresh name; served only to those who may see its grievance, never from a public URL."""
 
-    atr = models.ForeignKey(ActionTakenReport, on_delete=models.PROTECT, related_name="documents")
     file = models.FileField(_("file"), max_length=300)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=60)
     size = models.PositiveIntegerField(_("size"))
 
     class Meta:
-        verbose_name = _("ATR document")
-        verbose_name_plural = _("ATR documents")
+        abstract = True
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AtrDocument(StoredFile):
+    """A supporting document of an ATR."""
+
+    atr = models.ForeignKey(ActionTakenReport, on_delete=models.PROTECT, related_name="documents")
+
+    class Meta:
+        verbose_name = _("ATR document")
+        verbose_name_plural = _("ATR documents")
 
 
 class FeedbackChannel(models.TextChoices):
@@ -378,16 +387,9 @@ class FieldVisit(models.Model):
         return f"Field visit to {self.grievance}"
 
 
-class FieldVisitPhoto(models.Model):
+class FieldVisitPhoto(StoredFile):
     visit = models.ForeignKey(FieldVisit, on_delete=models.PROTECT, related_name="photos")
-    file = models.FileField(_("file"), max_length=300)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=60)
-    size = models.PositiveIntegerField(_("size"))
 
     class Meta:
         verbose_name = _("field visit photo")
         verbose_name_plural = _("field visit photos")
-
-    def __str__(self) -> str:
-        return self.original_name
