@@ -21,7 +21,18 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 class EventInline(admin.TabularInline[GrievanceEvent, Grievance]):
     model = GrievanceEvent
-    fields = ("at", "actor", "action", "from_status", "to_status", "level", "assigned_to", "note")
+    fields = (
+        "at",
+        "actor_username",
+        "actor_name",
+        "actor_role",
+        "action",
+        "from_status",
+        "to_status",
+        "level",
+        "assigned_to",
+        "note",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False

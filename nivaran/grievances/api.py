@@ -24,6 +24,7 @@ from nivaran.grievances.workflow import (
     allowed_actions,
     grievance_act,
     grievance_register,
+    intake_key,
 )
 
 DEFAULT_CHANNEL: dict[str, str] = {
@@ -209,7 +210,7 @@ class GrievanceListApi(APIView):
             emergency=data["emergency"],
             source=data["source"],
             language=data.get("language"),
-            intake_key=f"api:{actor.pk}:{key}" if key else None,
+            intake_key=intake_key(door="api", sender=actor.pk, client_key=key) if key else None,
         )
         grievance = selectors.grievance_get(actor=actor, number=grievance.number or "")
         return Response(
@@ -275,7 +276,10 @@ class GrievanceActionApi(APIView):
 
 class EventSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username")
+    actor = serializers.CharField(
+        source="actor_username", help_text="The actor's username when they acted."
+    )
+    actor_name = serializers.CharField(help_text="The actor's full name when they acted.")
     actor_role = serializers.CharField()
     action = serializers.CharField()
     from_status = serializers.CharField()

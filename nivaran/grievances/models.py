@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nivaran.accounts.models import mobile_validator
+from nivaran.accounts.models import User, mobile_validator
 from nivaran.catalog.models import Kind
 
 
@@ -31,11 +31,21 @@ class Status(models.TextChoices):
     SPECIAL_CLOSED = "special_closed", _("Special closed")
 
 
+def citizen_name_key(name: str) -> str:
+    """A name as records are matched: case and runs of spaces do not make a new person."""
+    return " ".join(name.split()).casefold()
+
+
 class Citizen(models.Model):
+    """A person who lodged a grievance: one row per mobile and name (family members often
+    share a phone). Who may act as the citizen is decided by the mobile they prove, not by
+    this row; `user` is kept only for records an administrator linked to an account."""
+
     name = models.CharField(_("name"), max_length=120)
-    mobile = models.CharField(
-        _("mobile"), max_length=10, validators=[mobile_validator], db_index=True
-    )
+    # citizen_name_key(name): the unique constraint below makes one row per person.
+    name_key = models.CharField(max_length=120, editable=False)
+    # Looked up through the unique constraint's index, which leads with the mobile.
+    mobile = models.CharField(_("mobile"), max_length=10, validators=[mobile_validator])
     language = models.CharField(_("language"), max_length=5, default="hi")
     created_at = models.DateTimeField(auto_now_add=True)
     user = models.OneToOneField(
@@ -49,9 +59,20 @@ class Citizen(models.Model):
     class Meta:
         verbose_name = _("citizen")
         verbose_name_plural = _("citizens")
+        constraints = [
+            models.UniqueConstraint(fields=["mobile", "name_key"], name="citizen_one_per_person")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.mobile})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name = " ".join(self.name.split())
+        self.name_key = citizen_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Grievance(models.Model):
@@ -131,6 +152,9 @@ class GrievanceEvent(models.Model):
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_role = models.CharField(max_length=40)
+    # Who acted, as they were named when they acted: renaming the user later rewrites nothing.
+    actor_username = models.CharField(max_length=150)
+    actor_name = models.CharField(max_length=300, blank=True)
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
@@ -158,6 +182,16 @@ class GrievanceEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("history events are append-only")
+
+    @staticmethod
+    def by(actor: User) -> dict[str, Any]:
+        """The actor's fields of an event, as the actor is now: every writer spreads these."""
+        return {
+            "actor": actor,
+            "actor_role": actor.role,
+            "actor_username": actor.username,
+            "actor_name": actor.get_full_name(),
+        }
 
 
 # --- the resolution-quality loop: rows the workflow writes beside a grievance's state ----

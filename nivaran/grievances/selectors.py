@@ -117,7 +117,7 @@ def grievance_get(*, actor: User, number: str) -> Grievance:
 
 
 def grievance_history(*, grievance: Grievance) -> QuerySet[GrievanceEvent]:
-    return grievance.events.select_related("actor", "assigned_to").order_by("at", "id")
+    return grievance.events.select_related("assigned_to").order_by("at", "id")
 
 
 def inbox_counts(*, actor: User, now: datetime | None = None) -> dict[str, int]:

@@ -22,7 +22,7 @@ from nivaran.core.keys import api_key_hash as key_hash
 from nivaran.core.keys import api_key_new
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Channel
-from nivaran.grievances.workflow import grievance_register
+from nivaran.grievances.workflow import grievance_register, intake_key
 from nivaran.partners.inputs import CORRECTABLE, RecordInput
 from nivaran.partners.models import IdempotentRequest, Partner, PartnerRecord, RecordStatus
 
@@ -324,7 +324,7 @@ def partner_record_accept(
             emergency=fields["emergency"],
             channel=Channel.PARTNER,
             source=partner.source_flag,
-            intake_key=f"partner:{partner.pk}:{record.external_id}",
+            intake_key=intake_key(door="partner", sender=partner.pk, client_key=record.external_id),
             at=fields["called_at"] or at,
         )
         for name, value in fields.items():

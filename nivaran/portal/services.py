@@ -19,12 +19,11 @@ from nivaran.core.errors import InvalidInput
 from nivaran.core.files import attachments_check, storage_name
 from nivaran.grievances.models import (
     Channel,
-    Citizen,
     FeedbackOutcome,
     Grievance,
     Status,
 )
-from nivaran.grievances.workflow import grievance_act, grievance_register
+from nivaran.grievances.workflow import grievance_act, grievance_register, intake_key
 from nivaran.portal.models import Attachment, GrievanceLocation
 
 
@@ -57,27 +56,25 @@ def portal_grievance_lodge(
     language: str,
     location: Location | None = None,
     files: Sequence[UploadedFile] = (),
-    intake_key: str | None = None,
+    client_key: str | None = None,
     linked_to_number: str | None = None,
 ) -> Grievance:
     """Register a grievance lodged on the portal, with its location and attachments.
 
     The mobile must already be verified by OTP (the view keeps that in the session).
     Files are checked before anything is written; a failure removes stored files.
+    `client_key`: the form's retry key, kept namespaced by the proved mobile.
     `linked_to_number`: a finished grievance of the same mobile this one follows up.
     """
     checked = attachments_check(files)
     linked_to = follow_up_of(number=linked_to_number, mobile=mobile) if linked_to_number else None
     actor = citizen_user_for(mobile=mobile)
-    # A citizen account has one citizen record; a new name would need a second one.
-    existing = Citizen.objects.filter(user=actor).first()
-    name = existing.name if existing else citizen_name
     saved: list[str] = []
     try:
         with transaction.atomic():
             grievance, created = grievance_register(
                 actor=actor,
-                citizen_name=name,
+                citizen_name=citizen_name,
                 mobile=mobile,
                 category_code=category_code,
                 area_code=area_code,
@@ -85,7 +82,11 @@ def portal_grievance_lodge(
                 channel=Channel.WEB,
                 kind=kind,
                 language=language,
-                intake_key=intake_key,
+                intake_key=(
+                    intake_key(door="portal", sender=mobile, client_key=client_key)
+                    if client_key
+                    else None
+                ),
                 linked_to=linked_to,
             )
             if not created:

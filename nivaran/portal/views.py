@@ -207,7 +207,7 @@ def lodge_form(request: HttpRequest) -> HttpResponse:
                     language=_language(),
                     location=location,
                     files=request.FILES.getlist("attachments"),
-                    intake_key=data["intake_key"],
+                    client_key=data["intake_key"],
                     linked_to_number=request.session[LODGE].get("linked_to") or None,
                 )
             except DomainError as exc:
@@ -229,7 +229,7 @@ def lodge_form(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("portal:lodge_done")
     else:
-        form = LodgeForm(initial={"intake_key": f"portal:{uuid.uuid4().hex}"})
+        form = LodgeForm(initial={"intake_key": uuid.uuid4().hex})
     return render(request, "portal/lodge.html", _picker_context(request, form))
 
 

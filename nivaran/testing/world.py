@@ -65,6 +65,9 @@ class World:
         return grievance
 
 
+CITIZEN_MOBILE = "9811122233"
+
+
 def _user(username: str, role: str, mobile: str = "", area: Area | None = None) -> User:
     user = User(username=username, role=role, mobile=mobile, first_name=username.title(), area=area)
     user.set_password(PASSWORD)
@@ -149,9 +152,10 @@ def build_world() -> World:
         ("feedback", Role.FEEDBACK_AGENT),
         ("cmo", Role.CMO_GRIEVANCE_CELL),
         ("admin", Role.PLATFORM_ADMIN),
-        ("citizen", Role.CITIZEN),
     ]:
         u[name] = _user(name, role)
+    # A citizen account holds the mobile it proved (the portal's OTP makes such accounts).
+    u["citizen"] = _user("citizen", Role.CITIZEN, CITIZEN_MOBILE)
     u["fieldexec"] = _user("fieldexec", Role.FIELD_VALIDATION_EXECUTIVE, area=district)
     u["officer_l1"] = _user("officer_l1", Role.OFFICER, "9000000001")
     u["officer_l2"] = _user("officer_l2", Role.OFFICER, "9000000002")

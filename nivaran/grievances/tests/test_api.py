@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from nivaran.grievances.models import Citizen
 from nivaran.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -271,9 +272,11 @@ def test_a_citizen_files_and_then_follows_their_own_grievance(world):
     # when they call the call centre later, that grievance is theirs too ...
     register(client_for("telecaller"), citizen={"name": "kamla devi", "mobile": "9811122233"})
     assert citizen.get("/api/v1/grievances/").json()["count"] == 2
-    # ... but another member of the household on the same phone is someone else
+    # another member of the household on the same phone is another citizen record, and
+    # the phone's holder, who proved the mobile, follows that grievance too
     register(client_for("telecaller"), citizen={"name": "Ram Lal", "mobile": "9811122233"})
-    assert citizen.get("/api/v1/grievances/").json()["count"] == 2
+    assert citizen.get("/api/v1/grievances/").json()["count"] == 3
+    assert Citizen.objects.filter(mobile="9811122233").count() == 2
 
 
 def test_allowed_actions_leave_out_what_a_guard_refuses(world):

@@ -6,6 +6,7 @@ from nivaran.grievances.workflow.intake import (
     detect_language,
     grievance_register,
     grievances_register_bulk,
+    intake_key,
 )
 from nivaran.grievances.workflow.sweep import SweepResult, grievances_sweep
 from nivaran.grievances.workflow.table import (
@@ -33,4 +34,5 @@ __all__ = [
     "grievance_register",
     "grievances_register_bulk",
     "grievances_sweep",
+    "intake_key",
 ]

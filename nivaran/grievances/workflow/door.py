@@ -153,8 +153,7 @@ def _apply(ctx: Context, t: Transition, change: Change) -> Grievance:
     GrievanceEvent.objects.create(
         grievance=g,
         at=ctx.at,
-        actor=ctx.actor,
-        actor_role=ctx.actor.role,
+        **GrievanceEvent.by(ctx.actor),
         action=t.action,
         from_status=from_status,
         to_status=g.status,

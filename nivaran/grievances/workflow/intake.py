@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
@@ -20,7 +22,14 @@ from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.geo.models import Area
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
-from nivaran.grievances.models import Channel, Citizen, Grievance, GrievanceEvent, Status
+from nivaran.grievances.models import (
+    Channel,
+    Citizen,
+    Grievance,
+    GrievanceEvent,
+    Status,
+    citizen_name_key,
+)
 from nivaran.notifications.services import Outgoing, messages_queue
 from nivaran.org.models import Post
 from nivaran.org.selectors import LevelResolver, nodal_officer_for_department
@@ -43,6 +52,19 @@ DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 def detect_language(text: str) -> str:
     return "hi" if DEVANAGARI.search(text) else "en"
+
+
+INTAKE_KEY_MAX = 120  # Grievance.intake_key
+
+
+def intake_key(*, door: str, sender: str | int, client_key: str) -> str:
+    """The stored key of a client's retry key: namespaced on the server by the door and by
+    who sent it, so that no key a client chooses can name another sender's grievance.
+    A long client key is kept as its digest so the whole fits the column."""
+    prefix = f"{door}:{sender}:"
+    if len(prefix) + len(client_key) > INTAKE_KEY_MAX:
+        client_key = "sha256=" + hashlib.sha256(client_key.encode()).hexdigest()
+    return prefix + client_key
 
 
 def grievance_number(profile: Profile, registered_at: datetime, pk: int) -> str:
@@ -134,6 +156,12 @@ def grievance_register(
     follows up (lodged after the window to reopen that one had passed)."""
     if actor.role not in REGISTRARS:
         raise PermissionDenied("Your role does not register grievances.")
+    if actor.role == Role.CITIZEN and not (actor.mobile and actor.mobile == mobile):
+        # A citizen speaks only for the mobile they proved; a tele-caller registers for others.
+        raise PermissionDenied(
+            _("A citizen can lodge grievances only for the mobile number they have proved."),
+            fields={"citizen.mobile": [_("Not the mobile number you have proved by OTP.")]},
+        )
     if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
         return existing, False
     category, area = _clean(
@@ -159,12 +187,7 @@ def grievance_register(
     )
     try:
         with transaction.atomic():
-            citizen = _citizen(
-                name=citizen_name.strip(),
-                mobile=mobile,
-                language=language,
-                account=actor if actor.role == Role.CITIZEN else None,
-            )
+            citizen = _citizen(name=citizen_name, mobile=mobile, language=language)
             grievance = Grievance.objects.create(
                 citizen=citizen,
                 kind=category.kind,
@@ -194,8 +217,7 @@ def grievance_register(
             GrievanceEvent.objects.create(
                 grievance=grievance,
                 at=at,
-                actor=actor,
-                actor_role=actor.role,
+                **GrievanceEvent.by(actor),
                 action="register",
                 from_status="",
                 to_status=grievance.status,
@@ -224,20 +246,17 @@ def grievance_register(
     return grievance, True
 
 
-def _citizen(*, name: str, mobile: str, language: str, account: User | None) -> Citizen:
-    """The caller's citizen record: same mobile and name, or a new one. A citizen filing for
-    themselves gets the record linked to their account, so they can follow it."""
-    if account is not None and (own := Citizen.objects.filter(user=account).first()):
-        return own  # an account has one citizen record: its grievances stay together
-    found = Citizen.objects.filter(mobile=mobile, name__iexact=name)
-    if account is not None:
-        found = found.filter(user__in=[account]) | found.filter(user__isnull=True)
-    citizen = found.order_by("user_id").first()
-    if citizen is None:
-        return Citizen.objects.create(name=name, mobile=mobile, language=language, user=account)
-    if account is not None and citizen.user_id is None:
-        citizen.user = account
-        citizen.save(update_fields=["user"])
+def _citizen(*, name: str, mobile: str, language: str) -> Citizen:
+    """The person's record: one per mobile and name, made once even under concurrent
+    registrations (the unique constraint decides; the loser reads the winner's row).
+
+    Registration never links a record to an account: who may act as the citizen follows
+    the mobile they prove (see the owner reach of the workflow)."""
+    citizen, _created = Citizen.objects.get_or_create(
+        mobile=mobile,
+        name_key=citizen_name_key(name),
+        defaults={"name": name, "language": language},
+    )
     return citizen
 
 
@@ -311,8 +330,7 @@ def grievances_register_bulk(*, items: Sequence[BulkItem], actor: User) -> int:
                 GrievanceEvent(
                     grievance_id=g.pk,
                     at=g.registered_at,
-                    actor=actor,
-                    actor_role=actor.role,
+                    **GrievanceEvent.by(actor),
                     action="register",
                     from_status="",
                     to_status=g.status,

@@ -109,8 +109,7 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
                     GrievanceEvent(
                         grievance_id=m[0],
                         at=at,
-                        actor=actor,
-                        actor_role=actor.role,
+                        **GrievanceEvent.by(actor),
                         action=t.action,
                         from_status=m[2],
                         to_status=m[2],
@@ -145,8 +144,7 @@ def _flag_overdue_batch(*, at: datetime, actor: User) -> int:
                 GrievanceEvent(
                     grievance_id=r[0],
                     at=at,
-                    actor=actor,
-                    actor_role=actor.role,
+                    **GrievanceEvent.by(actor),
                     action=t.action,
                     from_status=r[2],
                     to_status=r[2],

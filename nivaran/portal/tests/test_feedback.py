@@ -190,12 +190,12 @@ def test_beyond_the_window_a_linked_new_grievance_is_offered(client: Client, wor
             "category": world.category.code,
             "area": world.block.code,
             "description": "The same waterlogging is back on the road.",
-            "intake_key": "portal:follow-up-test",
+            "intake_key": "follow-up-test",
         },
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     done = client.get(response["Location"]).content.decode()
-    new = Grievance.objects.exclude(pk=old.pk).get(intake_key="portal:follow-up-test")
+    new = Grievance.objects.exclude(pk=old.pk).get(intake_key=f"portal:{OWNER}:follow-up-test")
     assert new.linked_to == old and new.citizen.mobile == OWNER
     assert new.number in done and old.number in done and 'data-testid="linked-to"' in done
     event = new.events.get(action="register")

@@ -32,7 +32,7 @@ from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
 from nivaran.geo.models import Area
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
-from nivaran.grievances.models import Channel, Citizen
+from nivaran.grievances.models import Channel, Citizen, citizen_name_key
 from nivaran.grievances.workflow import BulkItem, grievances_register_bulk
 from nivaran.profiles.loader import Deadlines, active_profile
 
@@ -378,12 +378,12 @@ class Command(BaseCommand):
             fresh.append(
                 (
                     f"{rng.choice(FIRST_NAMES).replace('.', '. ')} {rng.choice(SURNAMES)}",
-                    f"{rng.choice('6789')}{rng.randrange(10**9):09d}",
+                    _mobile(rng),
                     "hi" if rng.random() < HINDI_SHARE else "en",
                     datetime.fromtimestamp(plan.at, tz=UTC),
                 )
             )
-        ids = citizens_create(fresh)
+        ids = citizens_create(_one_per_person(fresh, rng))
         new = [(pk, lang, name) for pk, (name, _m, lang, _a) in zip(ids, fresh, strict=True)]
         callers += new[: max(0, CALLER_POOL - len(callers))]
         items = []
@@ -409,6 +409,32 @@ class Command(BaseCommand):
         return items, len(fresh)
 
 
+def _mobile(rng: random.Random) -> str:
+    return f"{rng.choice('6789')}{rng.randrange(10**9):09d}"
+
+
+def _one_per_person(
+    fresh: list[tuple[str, str, str, datetime]], rng: random.Random
+) -> list[tuple[str, str, str, datetime]]:
+    """New citizens with a new mobile where a random one met the same name and mobile,
+    in this batch or already stored (a citizen is one row per mobile and name)."""
+    taken: set[tuple[str, str]] = set()
+    mobiles = sorted({mobile for _n, mobile, _l, _a in fresh})
+    for start in range(0, len(mobiles), 5000):
+        taken.update(
+            Citizen.objects.filter(mobile__in=mobiles[start : start + 5000]).values_list(
+                "mobile", "name_key"
+            )
+        )
+    for i, (name, mobile, lang, at) in enumerate(fresh):
+        key = citizen_name_key(name)
+        while (mobile, key) in taken:
+            mobile = _mobile(rng)
+        taken.add((mobile, key))
+        fresh[i] = (name, mobile, lang, at)
+    return fresh
+
+
 def citizens_create(rows: Sequence[tuple[str, str, str, datetime]]) -> list[int]:
     """Insert citizens (name, mobile, language, created_at) in the caller's transaction.
 
@@ -421,7 +447,9 @@ def citizens_create(rows: Sequence[tuple[str, str, str, datetime]]) -> list[int]
     meta, qn = Citizen._meta, connection.ops.quote_name
     table = qn(meta.db_table)
     column = {f.name: f.column for f in meta.concrete_fields}
-    columns = ", ".join(qn(column[f]) for f in ("id", "name", "mobile", "language", "created_at"))
+    fields = ("id", "name", "name_key", "mobile", "language", "created_at")
+    columns = ", ".join(qn(column[f]) for f in fields)
+    keyed = [(name, citizen_name_key(name), mobile, lang, at) for name, mobile, lang, at in rows]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -430,7 +458,7 @@ def citizens_create(rows: Sequence[tuple[str, str, str, datetime]]) -> list[int]
             )
             ids = [row[0] for row in cursor.fetchall()]
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for pk, row in zip(ids, rows, strict=True):
+                for pk, row in zip(ids, keyed, strict=True):
                     copy.write_row((pk, *row))
             return ids
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - our names
@@ -438,10 +466,10 @@ def citizens_create(rows: Sequence[tuple[str, str, str, datetime]]) -> list[int]
         ids = list(range(first, first + len(rows)))
         adapt = connection.ops.adapt_datetimefield_value
         cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
             [
-                (pk, name, mobile, lang, adapt(at))
-                for pk, (name, mobile, lang, at) in zip(ids, rows, strict=True)
+                (pk, name, key, mobile, lang, adapt(at))
+                for pk, (name, key, mobile, lang, at) in zip(ids, keyed, strict=True)
             ],
         )
         return ids
