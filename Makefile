@@ -9,7 +9,7 @@ export NIVARAN_VAR_DIR ?= $(CURDIR)/var
 RUN_DB ?= sqlite:///$(NIVARAN_VAR_DIR)/$(PROFILE).sqlite3
 RUN_ENV := NIVARAN_DEMO_MODE=1 DEBUG=1 NIVARAN_PROFILE=$(PROFILE) DATABASE_URL=$(RUN_DB)
 
-.PHONY: run test setup manage lint typecheck pytest assets browser-deps messages schema clean bench
+.PHONY: run test setup manage lint typecheck pytest assets browser-deps messages schema clean bench bench-faults
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -57,6 +57,10 @@ test: setup browser-deps lint typecheck
 
 bench: setup
 	NIVARAN_TESTING=1 $(BIN)/python bench/run.py $(ARGS)
+
+## Registrations against gunicorn while a web worker and the Celery worker are killed (PostgreSQL).
+bench-faults: setup
+	$(BIN)/python bench/faults.py $(ARGS)
 
 ## Extract and compile translations (needs GNU gettext).
 messages: setup

@@ -198,6 +198,9 @@ NIVARAN_WHATSAPP_HTTP_TOKEN = os.environ.get("WHATSAPP_HTTP_TOKEN", "")
 NIVARAN_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("GATEWAY_TIMEOUT_SECONDS", "10"))
 NIVARAN_OUTBOX_FILE = Path(os.environ.get("OUTBOX_FILE", VAR_DIR / "outbox.log"))
 NIVARAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+# How long a worker holds the messages it claimed: a worker that dies mid-send leaves
+# them to be claimed again after this.
+NIVARAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 # Key of the OTP hashes; empty falls back to SECRET_KEY.
 NIVARAN_OTP_SECRET = os.environ.get("OTP_SECRET", "")
 

@@ -48,9 +48,6 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-LEASE = timedelta(minutes=5)
-
-
 def outbox_deliver(*, limit: int = 200, now: datetime | None = None) -> dict[str, int]:
     """Deliver due messages; a failure is retried with back-off until the attempt limit.
 
@@ -67,8 +64,9 @@ def outbox_deliver(*, limit: int = 200, now: datetime | None = None) -> dict[str
             .order_by("next_attempt_at", "id")
             .values_list("id", flat=True)[:limit]
         )
+        lease = timedelta(seconds=settings.NIVARAN_OUTBOX_LEASE_SECONDS)
         Message.objects.filter(id__in=claimed).update(
-            next_attempt_at=now + LEASE, attempts=F("attempts") + 1
+            next_attempt_at=now + lease, attempts=F("attempts") + 1
         )
     for message in Message.objects.filter(id__in=claimed).order_by("id"):
         try:
