@@ -198,6 +198,8 @@ NIVARAN_WHATSAPP_HTTP_TOKEN = os.environ.get("WHATSAPP_HTTP_TOKEN", "")
 NIVARAN_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("GATEWAY_TIMEOUT_SECONDS", "10"))
 NIVARAN_OUTBOX_FILE = Path(os.environ.get("OUTBOX_FILE", VAR_DIR / "outbox.log"))
 NIVARAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+# Sent and failed messages are deleted this many days after they were queued.
+NIVARAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 # Key of the OTP hashes; empty falls back to SECRET_KEY.
 NIVARAN_OTP_SECRET = os.environ.get("OTP_SECRET", "")
 
@@ -224,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {
         "task": "nivaran.notifications.tasks.deliver_outbox",
         "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_DELIVERY_SECONDS", "15"))),
+    },
+    "purge-outbox": {
+        "task": "nivaran.notifications.tasks.purge_outbox",
+        "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_PURGE_SECONDS", "86400"))),
     },
 }
 

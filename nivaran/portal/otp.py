@@ -86,7 +86,8 @@ def otp_send(
                     "%(code)s is your Nivaran OTP. It is valid for 10 minutes. "
                     "Do not share it with anyone."
                 ) % {"code": code}
-            messages_queue(messages=[Outgoing(MessageChannel.SMS, mobile, body, "otp")], at=now)
+            sms = Outgoing(MessageChannel.SMS, mobile, body, "otp", confidential=True)
+            messages_queue(messages=[sms], at=now)
     return challenge
 
 
