@@ -202,6 +202,11 @@ NIVARAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
 NIVARAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 # Key of the OTP hashes; empty falls back to SECRET_KEY.
 NIVARAN_OTP_SECRET = os.environ.get("OTP_SECRET", "")
+# OTP SMS the whole platform sends in 15 minutes, at most (a brake on SMS cost and floods).
+NIVARAN_OTP_GLOBAL_LIMIT = int(os.environ.get("OTP_GLOBAL_LIMIT", "1000"))
+# A header the reverse proxy sets to the client's address (e.g. X-Forwarded-For, last
+# entry used); empty: REMOTE_ADDR. Limits on OTPs and sign-in attempts count per address.
+NIVARAN_CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 # --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
