@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from nivaran.profiles.loader import load_profile
@@ -22,6 +23,14 @@ def _profile(settings):
     load_profile.cache_clear()
     yield
     load_profile.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Sign-in failures are counted in the cache: one test's must not lock the next one out.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

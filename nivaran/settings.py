@@ -117,6 +117,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The sign-in counters (accounts/throttle.py) must be shared by every web process: Redis
+# in production. Without CACHE_URL each process keeps its own (fine for `make run`).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["nivaran.accounts.auth.Backend"]
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,8 +212,22 @@ NIVARAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
 # How long a worker holds the messages it claimed: a worker that dies mid-send leaves
 # them to be claimed again after this.
 NIVARAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+# Sent and failed messages are deleted this many days after they were queued.
+NIVARAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 # Key of the OTP hashes; empty falls back to SECRET_KEY.
 NIVARAN_OTP_SECRET = os.environ.get("OTP_SECRET", "")
+# OTP SMS the whole platform sends in 15 minutes, at most (a brake on SMS cost and floods).
+NIVARAN_OTP_GLOBAL_LIMIT = int(os.environ.get("OTP_GLOBAL_LIMIT", "1000"))
+# A header the reverse proxy sets to the client's address (e.g. X-Forwarded-For, last
+# entry used); empty: REMOTE_ADDR. Limits on OTPs and sign-in attempts count per address.
+NIVARAN_CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Wrong passwords per account, and from one client address, before sign-in is locked;
+# a lock ends this many minutes after the first failure (or when an administrator lifts it).
+NIVARAN_SIGNIN_MAX_FAILURES = int(os.environ.get("SIGNIN_MAX_FAILURES", "5"))
+NIVARAN_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
+    os.environ.get("SIGNIN_MAX_FAILURES_PER_ADDRESS", "20")
+)
+NIVARAN_SIGNIN_LOCK_MINUTES = int(os.environ.get("SIGNIN_LOCK_MINUTES", "15"))
 
 # --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
@@ -227,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-outbox": {
         "task": "nivaran.notifications.tasks.deliver_outbox",
         "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_DELIVERY_SECONDS", "15"))),
+    },
+    "purge-outbox": {
+        "task": "nivaran.notifications.tasks.purge_outbox",
+        "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_PURGE_SECONDS", "86400"))),
     },
 }
 

@@ -17,3 +17,11 @@ def mobile_normalise(raw: str) -> str | None:
     elif digits.startswith("0") and len(digits) == 11:
         digits = digits[1:]
     return digits if MOBILE.match(digits) else None
+
+
+def mobile_mask(mobile: str) -> str:
+    """A mobile as logs may show it: '9812345610' -> '98xxxxxx10'. Logs never hold a
+    whole mobile number."""
+    if len(mobile) <= 4:
+        return "x" * len(mobile)
+    return f"{mobile[:2]}{'x' * (len(mobile) - 4)}{mobile[-2:]}"

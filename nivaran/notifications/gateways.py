@@ -13,6 +13,8 @@ from typing import Protocol
 
 from django.conf import settings
 
+from nivaran.core.phones import mobile_mask
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,7 +33,9 @@ class Gateway(Protocol):
 
 
 class ConsoleGateway:
-    """Logs the message and appends it, one JSON line each, to the outbox file."""
+    """Appends the message, one JSON line each, to the outbox file (the demo's phone:
+    citizens read their OTP there), and logs that it did, with the mobile masked and
+    without the body: logs are kept and read more widely than the outbox file."""
 
     _lock = threading.Lock()
 
@@ -51,7 +55,13 @@ class ConsoleGateway:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        logger.info("%s to %s (%s): %s", self.channel, to, purpose, body)
+        logger.info(
+            "%s %s to %s (%s) written to the outbox file",
+            self.channel,
+            reference or "-",
+            mobile_mask(to),
+            purpose,
+        )
         return f"local-{self.channel}"
 
 

@@ -15,12 +15,19 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# What a confidential message's body becomes once it is sent or has failed.
+REDACTED_BODY = "[removed after delivery]"
+
+
 class Message(models.Model):
     """An outgoing message, queued in the same transaction as the change causing it."""
 
     channel = models.CharField(max_length=20, choices=MessageChannel.choices)
     to = models.CharField(_("to"), max_length=15)
     body = models.TextField(_("body"))
+    # The body holds a secret (a one-time password): it is replaced by REDACTED_BODY once
+    # the message is settled (sent or failed), and never shown in the admin.
+    confidential = models.BooleanField(_("confidential"), default=False)
     purpose = models.CharField(_("purpose"), max_length=40)
     grievance = models.ForeignKey(
         "grievances.Grievance",

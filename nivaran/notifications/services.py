@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from nivaran.notifications.gateways import GatewayError, gateway_for
-from nivaran.notifications.models import Message, MessageStatus
+from nivaran.notifications.models import REDACTED_BODY, Message, MessageStatus
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Outgoing:
     body: str
     purpose: str
     grievance_id: int | None = None
+    # The body holds a secret (an OTP): removed from the outbox once delivered or failed.
+    confidential: bool = False
 
 
 def messages_queue(*, messages: Iterable[Outgoing], at: datetime | None = None) -> int:
@@ -33,6 +35,7 @@ def messages_queue(*, messages: Iterable[Outgoing], at: datetime | None = None) 
             to=m.to,
             body=m.body,
             purpose=m.purpose,
+            confidential=m.confidential,
             grievance_id=m.grievance_id,
             next_attempt_at=now,
             created_at=now,
@@ -89,7 +92,32 @@ def outbox_deliver(*, limit: int = 200, now: datetime | None = None) -> dict[str
             message.sent_at = now
             message.last_error = ""
             counts["sent"] += 1
+        if message.confidential and message.status != MessageStatus.QUEUED:
+            message.body = REDACTED_BODY  # the code is of no use to anyone any more
         message.save(
-            update_fields=["provider_ref", "last_error", "status", "next_attempt_at", "sent_at"]
+            update_fields=[
+                "provider_ref",
+                "last_error",
+                "status",
+                "next_attempt_at",
+                "sent_at",
+                "body",
+            ]
         )
     return counts
+
+
+def outbox_purge(*, now: datetime | None = None, batch: int = 5000) -> int:
+    """Delete settled (sent or failed) messages older than OUTBOX_RETENTION_DAYS; queued
+    ones stay whatever their age. Returns how many were deleted."""
+    now = now or timezone.now()
+    before = now - timedelta(days=settings.NIVARAN_OUTBOX_RETENTION_DAYS)
+    old = Message.objects.filter(
+        status__in=[MessageStatus.SENT, MessageStatus.FAILED], created_at__lt=before
+    )
+    deleted = 0
+    while True:
+        ids = list(old.order_by("id").values_list("id", flat=True)[:batch])
+        if not ids:
+            return deleted
+        deleted += Message.objects.filter(id__in=ids).delete()[0]

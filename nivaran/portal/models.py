@@ -23,11 +23,19 @@ class OtpChallenge(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # The address the request came from (core.clients.client_address), for its limit.
+    client = models.CharField(_("client address"), max_length=64, blank=True, default="")
+    # False: no SMS was sent (the track page's answer to an unknown number and mobile).
+    delivered = models.BooleanField(_("SMS sent"), default=True)
 
     class Meta:
         verbose_name = _("OTP challenge")
         verbose_name_plural = _("OTP challenges")
-        indexes = [models.Index(fields=["mobile", "created_at"], name="otp_mobile_recent")]
+        indexes = [
+            models.Index(fields=["mobile", "created_at"], name="otp_mobile_recent"),
+            models.Index(fields=["client", "created_at"], name="otp_client_recent"),
+            models.Index(fields=["created_at"], name="otp_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"OTP {self.purpose} for {self.mobile} at {self.created_at:%Y-%m-%d %H:%M}"

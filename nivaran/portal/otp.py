@@ -8,7 +8,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,10 +20,17 @@ from nivaran.notifications.services import Outgoing, messages_queue
 from nivaran.portal.models import OtpChallenge, OtpPurpose
 
 VALID_FOR = timedelta(minutes=10)
+# The OTP budget, per window: SMS to one mobile for one purpose (lodge, track) and for all
+# purposes, challenges asked from one client address, and SMS from the whole platform
+# (settings.NIVARAN_OTP_GLOBAL_LIMIT).
 RATE_WINDOW = timedelta(minutes=15)
 MAX_SENDS = 3
+MAX_SENDS_PER_MOBILE = 5
+MAX_PER_CLIENT = 10
 MAX_WRONG = 5
 CODE_DIGITS = 6
+# pg_advisory_xact_lock key taken by every OTP send (any constant 64-bit number).
+SEND_LOCK = 0x4E4956_4F5450  # "NIV" "OTP"
 
 
 class OtpRateLimited(DomainError):
@@ -46,16 +54,59 @@ def otp_hash(*, mobile: str, purpose: str, code: str) -> str:
     return hmac.new(_secret(), f"{mobile}:{purpose}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+def _serialise_sends() -> None:
+    """Make concurrent sends wait for each other until commit, so that no two count the
+    same budget. PostgreSQL: a transaction-level advisory lock (a row lock would not do:
+    the set of recent challenges may be empty). SQLite: every transaction already takes
+    the write lock at BEGIN (`transaction_mode: IMMEDIATE`)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEND_LOCK])
+
+
+def _over_budget(
+    *, mobile: str, purpose: str, client: str, deliver: bool, now: datetime
+) -> OtpRateLimited | None:
+    """Why this send is refused, if it is.
+
+    A mobile's budget counts the SMS it was sent. A challenge that sends nothing (the
+    track page's answer to a number and mobile that do not match) counts every challenge
+    instead: it is refused exactly when a real one would be, so a stranger cannot tell
+    the two apart, yet it never uses up the owner's budget."""
+    recent = OtpChallenge.objects.filter(created_at__gt=now - RATE_WINDOW)
+    counted = recent if not deliver else recent.filter(delivered=True)
+    to_mobile = counted.filter(mobile=mobile).aggregate(
+        all=Count("id"), this=Count("id", filter=Q(purpose=purpose))
+    )
+    if to_mobile["this"] >= MAX_SENDS or to_mobile["all"] >= MAX_SENDS_PER_MOBILE:
+        return OtpRateLimited(
+            _("Too many OTPs were asked for this mobile. Please try again in 15 minutes.")
+        )
+    if client and recent.filter(client=client).count() >= MAX_PER_CLIENT:
+        return OtpRateLimited(
+            _("Too many OTPs were asked from this connection. Please try again in 15 minutes.")
+        )
+    if recent.filter(delivered=True).count() >= settings.NIVARAN_OTP_GLOBAL_LIMIT:
+        return OtpRateLimited(
+            _("OTPs cannot be sent just now. Please try again in a few minutes."),
+            code="otp_busy",
+        )
+    return None
+
+
 def otp_send(
     *,
     mobile: str,
     purpose: str,
     language: str = "hi",
     deliver: bool = True,
+    client: str = "",
     now: datetime | None = None,
 ) -> OtpChallenge:
-    """Create a challenge and queue its SMS. `deliver=False` makes a challenge nobody can
-    answer (the track page uses it so that a stranger's request looks and counts the same)."""
+    """Create a challenge and queue its SMS, within the budget of the mobile, the client
+    address (`client`, from core.clients.client_address; empty: not limited by address)
+    and the platform. `deliver=False` makes a challenge nobody can answer (the track page
+    uses it so that a stranger's request looks and is refused the same)."""
     if not MOBILE.match(mobile):
         raise InvalidInput(
             _("Give a 10-digit Indian mobile number starting with 6-9."),
@@ -66,19 +117,20 @@ def otp_send(
     now = now or timezone.now()
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     with transaction.atomic():
-        recent = OtpChallenge.objects.select_for_update().filter(
-            mobile=mobile, created_at__gt=now - RATE_WINDOW
+        _serialise_sends()
+        refused = _over_budget(
+            mobile=mobile, purpose=purpose, client=client, deliver=deliver, now=now
         )
-        if len(recent) >= MAX_SENDS:
-            raise OtpRateLimited(
-                _("Too many OTPs were asked for this mobile. Please try again in 15 minutes.")
-            )
+        if refused is not None:
+            raise refused
         challenge = OtpChallenge.objects.create(
             mobile=mobile,
             purpose=purpose,
             code_hash=otp_hash(mobile=mobile, purpose=purpose, code=code),
             created_at=now,
             expires_at=now + VALID_FOR,
+            client=client[:64],
+            delivered=deliver,
         )
         if deliver:
             with translation.override(language if language in ("hi", "en") else "hi"):
@@ -86,7 +138,8 @@ def otp_send(
                     "%(code)s is your Nivaran OTP. It is valid for 10 minutes. "
                     "Do not share it with anyone."
                 ) % {"code": code}
-            messages_queue(messages=[Outgoing(MessageChannel.SMS, mobile, body, "otp")], at=now)
+            sms = Outgoing(MessageChannel.SMS, mobile, body, "otp", confidential=True)
+            messages_queue(messages=[sms], at=now)
     return challenge
 
 

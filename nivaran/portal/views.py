@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from nivaran.catalog.models import Kind
+from nivaran.core.clients import client_address
 from nivaran.core.errors import DomainError, InvalidInput, TransitionNotAllowed
 from nivaran.core.files import MAX_FILES
 from nivaran.grievances.models import FeedbackChannel, Grievance, Status
@@ -118,7 +119,12 @@ def lodge_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         mobile = form.cleaned_data["mobile"]
         try:
-            otp_send(mobile=mobile, purpose="lodge", language=_language())
+            otp_send(
+                mobile=mobile,
+                purpose="lodge",
+                language=_language(),
+                client=client_address(request),
+            )
         except DomainError as exc:
             for text in _citizen_messages(exc, NOT_NOW):
                 form.add_error(None, text)
@@ -261,6 +267,7 @@ def track_start(request: HttpRequest) -> HttpResponse:
                 purpose="track",
                 language=grievance.citizen.language if grievance else _language(),
                 deliver=grievance is not None,
+                client=client_address(request),
             )
         except DomainError as exc:
             for text in _citizen_messages(exc, NOT_NOW):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 
+from nivaran.accounts.forms import SignInForm
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES
 from nivaran.core.errors import DomainError
@@ -47,6 +48,13 @@ def _actor(request: HttpRequest) -> User:
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    form_class = SignInForm
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if isinstance(form, SignInForm) and form.locked:
+            context = {"message": form.non_field_errors()[0]}
+            return render(self.request, "web/locked.html", context, status=429)
+        return super().form_invalid(form)
 
 
 @login_required

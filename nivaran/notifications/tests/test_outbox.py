@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from nivaran.notifications.models import Message, MessageStatus
@@ -142,3 +144,45 @@ def test_a_misconfigured_backend_keeps_messages_queued(settings):
     queue_one()
     assert outbox_deliver()["retry"] == 1
     assert "unknown sms backend" in Message.objects.get().last_error
+
+
+def test_the_console_gateway_logs_neither_the_mobile_nor_the_body(settings, tmp_path, caplog):
+    settings.NIVARAN_OUTBOX_FILE = tmp_path / "outbox.log"
+    messages_queue(messages=[Outgoing("sms", "9812345610", "Your code is 424242", "otp")])
+    with caplog.at_level(logging.DEBUG):
+        assert outbox_deliver()["sent"] == 1
+    assert "9812345610" not in caplog.text
+    assert "424242" not in caplog.text and "Your code" not in caplog.text
+    assert "sms nivaran-" in caplog.text and "to 98xxxxxx10 (otp)" in caplog.text
+
+
+def test_settled_messages_are_purged_after_the_retention_period(provider, settings):
+    from nivaran.notifications.tasks import purge_outbox
+
+    settings.NIVARAN_OUTBOX_RETENTION_DAYS = 30
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        queue_one()  # will be sent
+        messages_queue(messages=[Outgoing("sms", "9876543211", "Namaste", "test")])
+        outbox_deliver()
+        provider.refusing = True
+        messages_queue(messages=[Outgoing("sms", "9876543212", "Refused", "test")])
+        outbox_deliver()  # fails at once
+        settings.NIVARAN_SMS_BACKEND = "carrier-pigeon"
+        messages_queue(messages=[Outgoing("sms", "9876543213", "Still queued", "test")])
+        outbox_deliver()  # stays queued
+    with time_machine.travel(start + timedelta(days=29), tick=False):
+        messages_queue(messages=[Outgoing("sms", "9876543214", "Recent", "test")])
+        Message.objects.filter(to="9876543214").update(status=MessageStatus.SENT)
+        assert purge_outbox() == 0
+    with time_machine.travel(start + timedelta(days=30, minutes=1), tick=False):
+        assert purge_outbox() == 3
+    assert sorted(Message.objects.values_list("to", "status")) == [
+        ("9876543213", "queued"),
+        ("9876543214", "sent"),
+    ]
+
+
+def test_the_purge_is_scheduled(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "nivaran.notifications.tasks.purge_outbox" in tasks

@@ -75,12 +75,18 @@ def test_five_wrong_tries_kill_the_challenge():
         otp_verify(mobile=MOBILE, purpose="lodge", code=code)
 
 
-def test_at_most_three_otps_per_mobile_in_fifteen_minutes():
+def test_at_most_three_otps_per_mobile_and_purpose_and_five_in_all_in_fifteen_minutes():
     now = timezone.now()
     for minutes in (14, 5, 1):
         otp_send(mobile=MOBILE, purpose="lodge", now=now - timedelta(minutes=minutes))
     with pytest.raises(OtpRateLimited, match="15 minutes"):
-        otp_send(mobile=MOBILE, purpose="track", now=now)
+        otp_send(mobile=MOBILE, purpose="lodge", now=now)
     assert Message.objects.filter(to=MOBILE).count() == 3
     otp_send(mobile="9812345679", purpose="lodge", now=now)  # another mobile is not limited
-    otp_send(mobile=MOBILE, purpose="lodge", now=now + timedelta(minutes=2))  # 14 min ago left
+    # Lodging does not use up tracking, but the mobile gets five SMS at most.
+    otp_send(mobile=MOBILE, purpose="track", now=now)
+    otp_send(mobile=MOBILE, purpose="track", now=now)
+    with pytest.raises(OtpRateLimited, match="15 minutes"):
+        otp_send(mobile=MOBILE, purpose="track", now=now)
+    assert Message.objects.filter(to=MOBILE).count() == 5
+    otp_send(mobile=MOBILE, purpose="track", now=now + timedelta(minutes=2))  # 14 min ago left
