@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before CSRF, which would parse a POST body: a request too large is refused unread.
+    "nivaran.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,6 +158,10 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+
+# The largest request body accepted (413 before it is read): a field visit's five photos of
+# 5 MB, with the form around them. Uploads are also checked one by one by core.files.
+NIVARAN_MAX_REQUEST_BYTES = int(float(os.environ.get("MAX_REQUEST_MB", "26")) * 1024 * 1024)
 
 # Content-Security-Policy on every response (django-csp). Scripts and styles come only
 # from this site's own static files: no inline <script>, no on*= handlers, no style=.
