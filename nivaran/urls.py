@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -86,8 +85,6 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
-
-if settings.DEBUG:  # pragma: no cover - local media in development
-    from django.conf.urls.static import static
-
-    urlpatterns += static("/media/", document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT, not even under DEBUG or in demo mode: uploads are
+# confidential and reach the browser only through the views that check the reader's
+# reach (web:attachment, web:atr-document).
