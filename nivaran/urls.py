@@ -24,6 +24,8 @@ api_v1 = [
     path("categories/", CategoryListApi.as_view(), name="categories"),
     path("areas/", AreaListApi.as_view(), name="areas"),
     path("grievances/", grievance_api.GrievanceListApi.as_view(), name="grievances"),
+    # Before grievances/<number>/: "search" is no grievance number.
+    path("grievances/search/", grievance_api.GrievanceSearchApi.as_view(), name="grievance-search"),
     path("grievances/<str:number>/", grievance_api.GrievanceDetailApi.as_view(), name="grievance"),
     path(
         "grievances/<str:number>/history/",
