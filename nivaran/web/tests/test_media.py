@@ -44,12 +44,12 @@ def stored(world, make_run_settings) -> tuple[Attachment, AtrDocument]:
     api = APIClient()
     api.force_authenticate(world["officer_l1"])
     document = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
-    response = api.post(
+    atr = api.post(
         f"/api/v1/grievances/{attachment.grievance.number}/actions/submit_atr/",
         {"summary": "Road repaired", "documents": [document]},
         format="multipart",
     )
-    assert response.status_code == 200, response.content
+    assert atr.status_code == 200, atr.content
     return attachment, AtrDocument.objects.get()
 
 
