@@ -1,8 +1,7 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from nivaran.accounts.api import TokenApi
 from nivaran.catalog.api import CategoryListApi
@@ -13,10 +12,20 @@ from nivaran.grievances import fieldwork_api, quality_api
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file (docs/?script), not
+    # inline, so the page runs under the Content-Security-Policy.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="core/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     path("categories/", CategoryListApi.as_view(), name="categories"),
     path("areas/", AreaListApi.as_view(), name="areas"),
     path("grievances/", grievance_api.GrievanceListApi.as_view(), name="grievances"),
+    # Before grievances/<number>/: "search" is no grievance number.
+    path("grievances/search/", grievance_api.GrievanceSearchApi.as_view(), name="grievance-search"),
     path("grievances/<str:number>/", grievance_api.GrievanceDetailApi.as_view(), name="grievance"),
     path(
         "grievances/<str:number>/history/",
@@ -78,8 +87,6 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
-
-if settings.DEBUG:  # pragma: no cover - local media in development
-    from django.conf.urls.static import static
-
-    urlpatterns += static("/media/", document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT, not even under DEBUG or in demo mode: uploads are
+# confidential and reach the browser only through the views that check the reader's
+# reach (web:attachment, web:atr-document).

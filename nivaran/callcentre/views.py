@@ -35,6 +35,8 @@ from nivaran.grievances.workflow import grievance_register
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 
 PAGE_SIZE = 25
+# The console's "Look up caller" button (a POST that shows the caller's history).
+LOOKUP = "lookup"
 # grievance_register's field names -> the form's.
 REGISTER_FIELDS = {
     "citizen.name": "citizen_name",
@@ -97,7 +99,11 @@ def console(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     selectors.console_access_check(actor=actor)
     history = None
-    if request.method == "POST":
+    if request.method == "POST" and LOOKUP in request.POST:
+        # "Look up caller" without JavaScript: the form comes back as typed, with the
+        # history. A POST, so that the mobile stays out of the URL and the access logs.
+        form = RegistrationForm(initial=request.POST.dict())
+    elif request.method == "POST":
         form = RegistrationForm(request.POST)
         if form.is_valid():
             reg = _register_from(form)
@@ -119,8 +125,7 @@ def console(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("callcentre:acknowledgement", number=grievance.number)
     else:
-        # "Look up caller" without JavaScript: the form comes back as typed, with the history.
-        form = RegistrationForm(initial=request.GET.dict())
+        form = RegistrationForm()
     form.fields["mobile"].widget.attrs.update(
         {"data-lookup": reverse("callcentre:lookup"), "autofocus": True}
     )
@@ -141,19 +146,22 @@ def console(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 @shows_domain_errors
 def lookup(request: HttpRequest) -> HttpResponse:
-    """The caller's earlier grievances and likely duplicates, as an HTML fragment."""
+    """The caller's earlier grievances and likely duplicates, as an HTML fragment.
+
+    POST (with the CSRF token) so that the mobile is never in a URL: URLs go into access
+    logs, proxies' logs and browser history."""
     actor = _actor(request)
-    mobile = mobile_normalise(request.GET.get("mobile", ""))
+    mobile = mobile_normalise(request.POST.get("mobile", ""))
     history = None
     if mobile:
         history = selectors.caller_history(
             actor=actor,
             mobile=mobile,
             now=timezone.now(),
-            category_code=request.GET.get("category", "").split(" ", 1)[0] or None,
+            category_code=request.POST.get("category", "").split(" ", 1)[0] or None,
         )
     else:
         selectors.console_access_check(actor=actor)

@@ -153,32 +153,19 @@ class GrievanceListApi(APIView):
             OpenApiParameter("area", str, description="Area code (includes sub-areas)"),
             OpenApiParameter("mine", bool, description="Only those assigned to me"),
             OpenApiParameter("emergency", bool),
-            OpenApiParameter("q", str, description="A grievance number or a citizen's mobile"),
+            OpenApiParameter(
+                "q",
+                str,
+                description="A grievance number or a citizen's mobile. A query string is "
+                "written to access logs: search by mobile with POST /api/v1/grievances/search/.",
+            ),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
         responses={200: GrievanceSerializer(many=True), 400: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
-        filters = _FilterInput(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
-        qs = selectors.grievance_list(
-            actor=_actor(request),
-            filters=selectors.GrievanceFilters(
-                status=data.get("status"),
-                level=data.get("level"),
-                overdue=data.get("overdue"),
-                department=data.get("department"),
-                area=data.get("area"),
-                assigned_to_me=bool(data.get("mine")),
-                emergency=data.get("emergency"),
-                q=data.get("q"),
-            ),
-        )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(GrievanceSerializer(page, many=True).data)
+        return _grievance_page(self, request, _FilterInput(data=request.query_params))
 
     @extend_schema(
         request=RegisterInput,
@@ -228,6 +215,50 @@ class _FilterInput(serializers.Serializer[Any]):
     mine = serializers.BooleanField(required=False, default=False)
     emergency = serializers.BooleanField(required=False, allow_null=True, default=None)
     q = serializers.CharField(required=False)
+
+
+class GrievanceSearchInput(_FilterInput):
+    """The list's filters, in a request body: what is searched stays out of URLs."""
+
+    q = serializers.CharField(
+        required=False, help_text="A grievance number (any case) or a citizen's exact mobile."
+    )
+
+
+def _grievance_page(view: APIView, request: Request, filters: _FilterInput) -> Response:
+    """One page of the grievances the caller may see, filtered by `filters` (unvalidated)."""
+    filters.is_valid(raise_exception=True)
+    data = filters.validated_data
+    qs = selectors.grievance_list(
+        actor=_actor(request),
+        filters=selectors.GrievanceFilters(
+            status=data.get("status"),
+            level=data.get("level"),
+            overdue=data.get("overdue"),
+            department=data.get("department"),
+            area=data.get("area"),
+            assigned_to_me=bool(data.get("mine")),
+            emergency=data.get("emergency"),
+            q=data.get("q"),
+        ),
+    )
+    paginator = Pagination()
+    page = paginator.paginate_queryset(qs, request, view=view)
+    return paginator.get_paginated_response(GrievanceSerializer(page, many=True).data)
+
+
+class GrievanceSearchApi(APIView):
+    @extend_schema(
+        request=GrievanceSearchInput,
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+        responses={200: GrievanceSerializer(many=True), 400: ErrorSerializer},
+        description="The same list as GET /api/v1/grievances/, with the filters (above all "
+        "`q`, a mobile) in the JSON body instead of the URL, so that they are not written "
+        "to access logs. `page` and `page_size` stay in the query string; the `next` and "
+        "`previous` links are to be POSTed again with the same body.",
+    )
+    def post(self, request: Request) -> Response:
+        return _grievance_page(self, request, GrievanceSearchInput(data=request.data))
 
 
 class GrievanceDetailApi(APIView):

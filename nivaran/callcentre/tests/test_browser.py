@@ -11,7 +11,7 @@ from django.utils import timezone
 from nivaran.callcentre.models import Callback
 from nivaran.callcentre.services import ivrs_call_receive, ivrs_key_issue
 from nivaran.grievances.models import Grievance
-from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts
+from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts, csp_violations
 from nivaran.testing.world import PASSWORD, World, build_world
 
 if TYPE_CHECKING:
@@ -62,8 +62,12 @@ def test_a_tele_caller_registers_and_works_callbacks(live_server, live_world: Wo
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_context(viewport=VIEWPORTS[viewport]).new_page()
+            csp = csp_violations(page)
             failed: list[str] = []
             page.on("requestfailed", lambda request: failed.append(request.url))
+            # Every request the pages make, to check that no mobile travels in a URL.
+            urls: list[str] = []
+            page.on("request", lambda request: urls.append(request.url))
             page.on(
                 "response",
                 lambda response: failed.append(response.url) if response.status >= 400 else None,
@@ -84,6 +88,7 @@ def test_a_tele_caller_registers_and_works_callbacks(live_server, live_world: Wo
             kb.press("Tab")
             expect(page.locator(f'[data-earlier="{earlier.number}"]')).to_be_visible()
             expect(page.locator(f'[data-duplicate="{earlier.number}"]')).to_be_visible()
+            assert any(url.endswith("/callcentre/lookup/") for url in urls), urls
             kb.type("Ramesh Kumar")
             kb.press("Tab")
             kb.type("REV-LAND-MUT")
@@ -142,5 +147,7 @@ def test_a_tele_caller_registers_and_works_callbacks(live_server, live_world: Wo
             assert callback.grievance.channel == "ivrs"
             assert callback.attempts == 2
             assert not failed, failed
+            assert not [url for url in urls if "9876543210" in url or "9812345678" in url], urls
+            assert not csp, csp  # every script ran under the Content-Security-Policy
         finally:
             browser.close()

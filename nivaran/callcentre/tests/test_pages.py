@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,7 @@ def test_lookup_shows_earlier_grievances_and_the_likely_duplicate(world):
     other = world.register(mobile="9876543210", category=world.other_category)
     world.register(mobile="9000099999")
     client = login(world, "telecaller")
-    page = client.get(
+    page = client.post(
         "/callcentre/lookup/", {"mobile": "+919876543210", "category": "REV-LAND-MUT"}
     ).content.decode()
     assert f'data-earlier="{recent.number}"' in page
@@ -31,6 +32,43 @@ def test_lookup_shows_earlier_grievances_and_the_likely_duplicate(world):
     assert f'data-duplicate="{recent.number}"' in page
     assert f'data-duplicate="{other.number}"' not in page
     assert "9000099999" not in page
+
+
+def test_the_lookup_takes_the_mobile_only_in_the_body(world):
+    """A mobile in a URL lands in access logs: the lookup refuses a GET."""
+    world.register(mobile="9876543210")
+    client = login(world, "telecaller")
+    response = client.get("/callcentre/lookup/", {"mobile": "9876543210"})
+    assert response.status_code == 405
+    assert "9876543210" not in response.content.decode()
+
+
+def test_the_lookup_needs_the_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["telecaller"])
+    assert client.post("/callcentre/lookup/", {"mobile": "9876543210"}).status_code == 403
+    page = client.get("/callcentre/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post(
+        "/callcentre/lookup/", {"mobile": "9876543210"}, headers={"X-CSRFToken": token.group(1)}
+    )
+    assert response.status_code == 200
+
+
+def test_look_up_caller_without_javascript_posts_and_registers_nothing(world):
+    earlier = world.register(mobile="9876543210")
+    client = login(world, "telecaller")
+    console = client.get("/callcentre/").content.decode()
+    assert 'formmethod="get"' not in console
+    assert re.search(r'<button[^>]*name="lookup"', console)
+    page = client.post(
+        "/callcentre/",
+        {"mobile": "98765 43210", "citizen_name": "Ramesh", "description": "", "lookup": "1"},
+    ).content.decode()
+    assert f'data-earlier="{earlier.number}"' in page
+    assert 'value="Ramesh"' in page  # the form comes back as typed
+    assert Grievance.objects.count() == 1
 
 
 def test_the_console_registers_a_call_centre_grievance(world):
@@ -82,7 +120,7 @@ def test_others_cannot_open_the_console(world, user):
         pytest.skip("no such user in the world")
     client = login(world, user)
     assert client.get("/callcentre/").status_code == 403
-    assert client.get("/callcentre/lookup/", {"mobile": "9876543210"}).status_code == 403
+    assert client.post("/callcentre/lookup/", {"mobile": "9876543210"}).status_code == 403
     assert client.get("/callcentre/callbacks/").status_code == 403
 
 

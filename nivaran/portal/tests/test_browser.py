@@ -8,7 +8,7 @@ import pytest
 
 from nivaran.grievances.models import Grievance
 from nivaran.portal.tests.helpers import PNG, last_otp
-from nivaran.testing.browser import ARGS, CHROMIUM, DESKTOP, PHONE, artifacts
+from nivaran.testing.browser import ARGS, CHROMIUM, DESKTOP, PHONE, artifacts, csp_violations
 from nivaran.testing.world import World, build_world
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ def test_a_citizen_lodges_and_tracks(live_server, live_world: World, run: str, t
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_context(viewport=viewport).new_page()
+            csp = csp_violations(page)
             failed: list[str] = []
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.on(
@@ -106,5 +107,6 @@ def test_a_citizen_lodges_and_tracks(live_server, live_world: World, run: str, t
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"the page scrolls sideways: {width}px"
             assert not failed, failed
+            assert not csp, csp  # every script ran under the Content-Security-Policy
         finally:
             browser.close()

@@ -9,7 +9,7 @@ import pytest
 from nivaran.grievances.models import Grievance, Status
 from nivaran.grievances.workflow import grievance_act
 from nivaran.portal.tests.helpers import last_otp
-from nivaran.testing.browser import ARGS, CHROMIUM, PHONE, artifacts
+from nivaran.testing.browser import ARGS, CHROMIUM, PHONE, artifacts, csp_violations
 from nivaran.testing.world import World, build_world
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ def test_a_citizen_disputes_an_atr_and_reopens_a_closed_grievance(live_server, l
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_context(viewport=PHONE).new_page()
+            csp = csp_violations(page)
             failed: list[str] = []
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.on(
@@ -118,5 +119,6 @@ def test_a_citizen_disputes_an_atr_and_reopens_a_closed_grievance(live_server, l
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= PHONE["width"], f"the page scrolls sideways: {width}px"
             assert not failed, failed
+            assert not csp, csp  # every script ran under the Content-Security-Policy
         finally:
             browser.close()

@@ -15,7 +15,7 @@ from nivaran.grievances.models import (
     Status,
 )
 from nivaran.grievances.workflow import grievance_act
-from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts
+from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts, csp_violations
 from nivaran.testing.world import PASSWORD, World, build_world
 
 if TYPE_CHECKING:
@@ -73,6 +73,7 @@ def test_an_officer_acknowledges_the_earlier_feedback(
         try:
             context = browser.new_context(viewport=VIEWPORTS[viewport])
             page = context.new_page()
+            csp = csp_violations(page)
             failed: list[str] = []
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.on(
@@ -127,6 +128,7 @@ def test_an_officer_acknowledges_the_earlier_feedback(
             shot(page, "3-submitted")
 
             assert not failed, failed
+            assert not csp, csp  # every script ran under the Content-Security-Policy
         finally:
             browser.close()
 
@@ -160,6 +162,7 @@ def test_the_reviewer_confirms_a_special_close(live_server, live_world: World, v
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_context(viewport=VIEWPORTS[viewport]).new_page()
+            csp = csp_violations(page)
             page.goto(f"{live_server.url}/login/")
             page.fill("#id_username", "secretary")
             page.fill("#id_password", PASSWORD)
@@ -179,6 +182,7 @@ def test_the_reviewer_confirms_a_special_close(live_server, live_world: World, v
             page.screenshot(
                 path=str(ARTIFACTS / f"{viewport}-review-2-confirmed.png"), full_page=True
             )
+            assert not csp, csp  # every script ran under the Content-Security-Policy
         finally:
             browser.close()
     assert SpecialClose.objects.get(grievance=grievance).review == "confirmed"

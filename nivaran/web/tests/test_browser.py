@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.utils import timezone
 
-from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts
+from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts, csp_violations
 from nivaran.testing.world import PASSWORD, World, build_world
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def test_an_officer_submits_an_atr(live_server, live_world: World, viewport: str
         try:
             context = browser.new_context(viewport=VIEWPORTS[viewport])
             page = context.new_page()
+            csp = csp_violations(page)
             failed: list[str] = []
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.on(
@@ -91,5 +92,6 @@ def test_an_officer_submits_an_atr(live_server, live_world: World, viewport: str
             shot(page, "7-inbox-hi")
 
             assert not failed, failed  # every page and asset is served, all locally
+            assert not csp, csp  # every script ran under the Content-Security-Policy
         finally:
             browser.close()

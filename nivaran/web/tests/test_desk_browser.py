@@ -8,7 +8,7 @@ import pytest
 
 from nivaran.grievances.models import ActionTakenReport, FeedbackCall, Grievance, Status
 from nivaran.grievances.workflow import grievance_act
-from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts
+from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts, csp_violations
 from nivaran.testing.world import PASSWORD, World, build_world
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ def test_a_feedback_agent_works_the_queue(live_server, live_world: World, viewpo
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_context(viewport=VIEWPORTS[viewport]).new_page()
+            csp = csp_violations(page)
             failed: list[str] = []
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.on(
@@ -149,5 +150,6 @@ def test_a_feedback_agent_works_the_queue(live_server, live_world: World, viewpo
             expect(page.locator("[data-testid=feedback-form]")).to_have_count(0)
             shot(page, "7-stale")
             assert not failed, failed
+            assert not csp, csp  # every script ran under the Content-Security-Policy
         finally:
             browser.close()

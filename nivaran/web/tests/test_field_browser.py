@@ -13,7 +13,7 @@ from nivaran.grievances import fieldwork
 from nivaran.grievances.models import FieldVisit, GrievanceEvent, Status
 from nivaran.grievances.workflow import grievance_act
 from nivaran.org.models import FieldCoverage
-from nivaran.testing.browser import ARGS, CHROMIUM, PHONE, artifacts
+from nivaran.testing.browser import ARGS, CHROMIUM, PHONE, artifacts, csp_violations
 from nivaran.testing.world import PASSWORD, World, build_world
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ def test_a_field_visit_below_the_standard_recalls_the_atr(live_server, live_worl
         try:
             context = browser.new_context(viewport=PHONE)
             page = context.new_page()
+            csp = csp_violations(page)
             failed: list[str] = []
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.on(
@@ -155,6 +156,7 @@ def test_a_field_visit_below_the_standard_recalls_the_atr(live_server, live_worl
             assert FieldVisit.objects.get(grievance=other).picked_by == live_world["cmo"]
 
             assert not failed, failed
+            assert not csp, csp  # every script ran under the Content-Security-Policy
         finally:
             browser.close()
 

@@ -1,6 +1,7 @@
-<script>
-/* Progressive enhancement: the pages work without it. */
+/* The call-centre console and callback pages. Progressive enhancement: the pages work
+   without it. */
 (function () {
+  "use strict";
   document.querySelectorAll("select[data-district-for]").forEach(function (district) {
     var area = document.getElementById(district.dataset.districtFor);
     if (!area) return;
@@ -18,42 +19,52 @@
     });
     filter();
   });
+
+  /* The caller lookup, fetched while the tele-caller types. It is a POST with the form's
+     CSRF token: a mobile number never goes into a URL (and so into access logs). */
   var mobile = document.querySelector("[data-lookup]");
-  if (mobile) {
+  if (mobile && mobile.form) {
     var category = document.querySelector("[data-lookup-category]");
+    var token = mobile.form.querySelector("input[name=csrfmiddlewaretoken]");
     var last = "";
     var sent = 0;
-    function lookup() {
+    var lookup = function () {
       var digits = mobile.value.replace(/\D/g, "").slice(-10);
       var key = digits + "|" + (category ? category.value : "");
       if (digits.length !== 10 || key === last) return;
       last = key;
-      var url = mobile.dataset.lookup + "?mobile=" + encodeURIComponent(digits) +
-        "&category=" + encodeURIComponent(category ? category.value : "");
+      var body = new URLSearchParams();
+      body.set("mobile", digits);
+      body.set("category", category ? category.value : "");
       var mine = ++sent;
-      fetch(url, {credentials: "same-origin"}).then(function (r) { return r.ok ? r.text() : ""; })
+      fetch(mobile.dataset.lookup, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"X-CSRFToken": token ? token.value : ""},
+        body: body
+      }).then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) {
           if (mine !== sent) return;  /* a later lookup is on its way: this answer is stale */
           var box = document.getElementById("caller-history");
           if (html && box) box.outerHTML = html;
         });
-    }
+    };
     mobile.addEventListener("change", lookup);
     mobile.addEventListener("input", lookup);
     if (category) category.addEventListener("change", lookup);
   }
+
   var outcome = document.querySelector("[data-outcome]");
   if (outcome) {
-    function toggle() {
+    var toggle = function () {
       var v = outcome.value;
       document.querySelectorAll("[data-when]").forEach(function (el) {
         var show = el.dataset.when.split(" ").indexOf(v) >= 0;
         el.hidden = !show;
         el.querySelectorAll("input, select, textarea").forEach(function (i) { i.disabled = !show; });
       });
-    }
+    };
     outcome.addEventListener("change", toggle);
     toggle();
   }
 })();
-</script>
