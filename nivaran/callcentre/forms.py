@@ -54,6 +54,9 @@ class RegistrationForm(forms.Form):
         required=False,
         choices=[("", _("As the complaint type says")), *Kind.choices],
     )
+    # One per form shown: a second submit of the same form (a double press of Enter, a
+    # resend after a network hiccup) finds the grievance the first one registered.
+    intake_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, prefix_id: str = "", **kwargs: Any) -> None:
         if prefix_id:

@@ -6,6 +6,7 @@ callcentre.services; domain errors are mapped by nivaran.web.errors.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -31,7 +32,7 @@ from nivaran.core.errors import DomainError, InvalidInput
 from nivaran.core.phones import mobile_normalise
 from nivaran.grievances.models import Channel
 from nivaran.grievances.selectors import grievance_get
-from nivaran.grievances.workflow import grievance_register
+from nivaran.grievances.workflow import grievance_register, intake_key
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 
 PAGE_SIZE = 25
@@ -119,13 +120,18 @@ def console(request: HttpRequest) -> HttpResponse:
                     kind=reg.kind,
                     channel=Channel.CALL_CENTRE,
                     source="Call centre",
+                    intake_key=(
+                        intake_key(door="console", sender=actor.pk, client_key=key)
+                        if (key := form.cleaned_data["intake_key"])
+                        else None
+                    ),
                 )
             except InvalidInput as exc:
                 _put_errors(form, exc)
             else:
                 return redirect("callcentre:acknowledgement", number=grievance.number)
     else:
-        form = RegistrationForm()
+        form = RegistrationForm(initial={"intake_key": uuid.uuid4().hex})
     form.fields["mobile"].widget.attrs.update(
         {"data-lookup": reverse("callcentre:lookup"), "autofocus": True}
     )

@@ -97,6 +97,32 @@ def test_the_console_registers_a_call_centre_grievance(world):
     assert grievance.number in ack
 
 
+def test_a_second_submit_of_one_console_form_registers_nothing_twice(world):
+    client = login(world, "telecaller")
+    page = client.get("/callcentre/").content.decode()
+    key = re.search(r'name="intake_key" value="([0-9a-f]{32})"', page)
+    assert key is not None
+    form = {
+        "mobile": "9876543210",
+        "citizen_name": "Sunita Devi",
+        "category": "REV-LAND-MUT",
+        "district": "TS-ONE",
+        "area": "TS-ONE-B1",
+        "description": "Mutation of my land is pending for three months.",
+        "intake_key": key.group(1),
+    }
+    first = client.post("/callcentre/", form)
+    again = client.post("/callcentre/", form)  # Enter pressed twice, or a resend
+    grievance = Grievance.objects.get()
+    assert first["Location"] == again["Location"] == f"/callcentre/registered/{grievance.number}/"
+    assert grievance.intake_key == f"console:{world['telecaller'].pk}:{key.group(1)}"
+    # another tele-caller's form with the same key is another call
+    other = login(world, "cmo").post("/callcentre/", form)
+    assert other.status_code == 302 and Grievance.objects.count() == 2
+    fresh = client.get("/callcentre/").content.decode()
+    assert key.group(1) not in fresh
+
+
 def test_the_console_shows_field_errors(world):
     client = login(world, "telecaller")
     response = client.post(
