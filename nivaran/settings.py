@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nivaran.notifications.tasks.purge_outbox",
         "schedule": timedelta(seconds=int(os.environ.get("OUTBOX_PURGE_SECONDS", "86400"))),
     },
+    "purge-otp-challenges": {
+        "task": "nivaran.portal.tasks.purge_otp_challenges",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 LOGGING = {

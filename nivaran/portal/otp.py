@@ -173,3 +173,17 @@ def otp_verify(*, mobile: str, purpose: str, code: str, now: datetime | None = N
     if challenge.attempts >= MAX_WRONG:
         raise OtpRefused(_("Too many wrong tries: this OTP no longer works. Ask for a new one."))
     raise refused
+
+
+KEPT_FOR = timedelta(days=1)  # far past any challenge's life and any limit's window
+
+
+def otp_challenges_purge(*, now: datetime | None = None, batch: int = 5000) -> int:
+    """Delete challenges older than a day: past their validity and every limit's window they
+    are only mobiles and client addresses kept for nothing. Returns how many were deleted."""
+    before = (now or timezone.now()) - KEPT_FOR
+    old = OtpChallenge.objects.filter(created_at__lt=before)
+    deleted = 0
+    while ids := list(old.order_by("id").values_list("id", flat=True)[:batch]):
+        deleted += OtpChallenge.objects.filter(id__in=ids).delete()[0]
+    return deleted

@@ -14,7 +14,9 @@ from django.utils import timezone
 from nivaran.notifications.models import Message, MessageStatus
 from nivaran.notifications.services import outbox_deliver
 from nivaran.notifications.tests.test_outbox import provider  # noqa: F401 - a fixture
+from nivaran.portal.models import OtpChallenge
 from nivaran.portal.otp import otp_send, otp_verify
+from nivaran.portal.tasks import purge_otp_challenges
 from nivaran.portal.tests.helpers import last_otp
 
 MOBILE = "9812345610"
@@ -106,3 +108,12 @@ def test_other_messages_keep_their_body(world, provider):  # noqa: F811
     outbox_deliver()
     bodies = list(Message.objects.filter(to=MOBILE).values_list("body", flat=True))
     assert bodies and all("HR26" in body for body in bodies)
+
+
+def test_challenges_older_than_a_day_are_purged_by_the_beat_task():
+    now = timezone.now()
+    old = otp_send(mobile="9811100001", purpose="track", now=now - timedelta(days=1, minutes=1))
+    recent = otp_send(mobile="9811100002", purpose="track", now=now - timedelta(hours=23))
+    assert purge_otp_challenges.apply().get() == 1
+    assert list(OtpChallenge.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not OtpChallenge.objects.filter(pk=old.pk).exists()
