@@ -79,6 +79,12 @@ urlpatterns = [
     ),
 ]
 
+# Under /api/ Django's own errors (an unmatched URL above all) answer JSON too.
+handler400 = "nivaran.core.api.bad_request"
+handler403 = "nivaran.core.api.permission_denied"
+handler404 = "nivaran.core.api.page_not_found"
+handler500 = "nivaran.core.api.server_error"
+
 if settings.DEBUG:  # pragma: no cover - local media in development
     from django.conf.urls.static import static
 

@@ -143,6 +143,8 @@ def _actor(request: Request) -> User:
 
 
 class GrievanceListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=Status.values),
@@ -156,7 +158,9 @@ class GrievanceListApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: GrievanceSerializer(many=True), 400: ErrorSerializer},
+        responses={200: GrievanceSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
+        description="Grievances the caller may see, newest first. An unknown filter value "
+        "is a 400; a page past the last, a 404.",
     )
     def get(self, request: Request) -> Response:
         filters = _FilterInput(data=request.query_params)
@@ -175,7 +179,7 @@ class GrievanceListApi(APIView):
                 q=data.get("q"),
             ),
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(GrievanceSerializer(page, many=True).data)
 
@@ -260,13 +264,14 @@ class GrievanceActionApi(APIView):
     )
     def post(self, request: Request, number: str, action: str) -> Response:
         actor = _actor(request)
+        data = request.data  # a body that is not an object is a 400 before anything else
         target = Grievance.objects.filter(number=number).values_list("pk", flat=True).first()
         if target is None:
             return Response(
                 {"code": "not_found", "detail": f"No grievance {number}."},
                 status=status.HTTP_404_NOT_FOUND,
             )
-        grievance_act(grievance_id=target, actor=actor, action=action, data=request.data)
+        grievance_act(grievance_id=target, actor=actor, action=action, data=data)
         grievance = Grievance.objects.select_related(
             "citizen", "category", "department", "area", "assigned_to", "assigned_post", "linked_to"
         ).get(pk=target)

@@ -178,6 +178,7 @@ class RecordListApi(PartnerApi):
         responses={
             200: _page_of("PaginatedPartnerRecordList", RecordSerializer(many=True)),
             **PARTNER_ERRORS,
+            404: ErrorSerializer,
         },
         operation_id="partner_records_list",
         description="Your records, newest first: status, rejection reason, grievance number.",
@@ -256,6 +257,7 @@ class QueueApi(APIView):
         responses={
             200: _page_of("PaginatedPartnerQueueList", QueueRecordSerializer(many=True)),
             403: ErrorSerializer,
+            404: ErrorSerializer,
         },
         description="Partner records waiting for validation, oldest first "
         "(data analysts, CMO grievance cell).",
