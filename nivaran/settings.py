@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nivaran.core.middleware.RefuseNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -198,6 +199,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The project's parsers: a body is one object of bounded depth and storable text, or a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "nivaran.core.parsers.JSONParser",
+        "nivaran.core.parsers.FormParser",
+        "nivaran.core.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "nivaran.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -212,6 +219,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nivaran.core.schema.document_common_errors",
+    ],
     # Two choice sets are both called "channel": how a grievance came in, and how a
     # citizen's feedback came back.
     "ENUM_NAME_OVERRIDES": {

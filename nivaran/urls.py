@@ -90,3 +90,9 @@ urlpatterns = [
 # No URL serves MEDIA_ROOT, not even under DEBUG or in demo mode: uploads are
 # confidential and reach the browser only through the views that check the reader's
 # reach (web:attachment, web:atr-document).
+
+# Under /api/ Django's own errors (an unmatched URL above all) answer JSON too.
+handler400 = "nivaran.core.api.bad_request"
+handler403 = "nivaran.core.api.permission_denied"
+handler404 = "nivaran.core.api.page_not_found"
+handler500 = "nivaran.core.api.server_error"

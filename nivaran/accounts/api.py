@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
 from nivaran.accounts.throttle import SignInLocked, signin_locked_for
+from nivaran.core.parsers import FormParser, JSONParser, MultiPartParser
 
 _ERROR: dict[str, serializers.Field[Any, Any, Any, Any]] = {
     "code": serializers.CharField(),
@@ -24,6 +25,8 @@ class TokenApi(ObtainAuthToken):
     administrator lifts it; while locked even the right password is refused."""
 
     permission_classes = [AllowAny]
+    # ObtainAuthToken names DRF's parsers itself; the project's, in the same order.
+    parser_classes = [FormParser, MultiPartParser, JSONParser]
 
     @extend_schema(
         request=inline_serializer(

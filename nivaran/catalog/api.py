@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from nivaran.catalog.models import Category, Kind
 from nivaran.catalog.selectors import categories_for_intake
 from nivaran.core.api import Pagination
+from nivaran.grievances.api import ErrorSerializer
 from nivaran.grievances.deadlines import category_deadlines
 from nivaran.profiles.loader import active_profile
 
@@ -55,7 +56,14 @@ class CategorySerializer(serializers.ModelSerializer[Category]):
         return {"unit": d.unit, **{f"l{n}": d.for_level(n) for n in range(1, 5)}}
 
 
+class _CategoryFilters(serializers.Serializer[Any]):
+    department = serializers.CharField(required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False, allow_blank=True)
+
+
 class CategoryListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter("department", str, description="Department code"),
@@ -63,14 +71,21 @@ class CategoryListApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: CategorySerializer(many=True)},
-        description="Complaint types open for intake, with their deadline per level.",
+        responses={
+            200: CategorySerializer(many=True),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        description="Complaint types open for intake, with their deadline per level. "
+        "An unknown `kind` is a 400; a page past the last, a 404.",
     )
     def get(self, request: Request) -> Response:
+        filters = _CategoryFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         qs = categories_for_intake(
-            department=request.query_params.get("department"),
-            kind=request.query_params.get("kind"),
+            department=filters.validated_data.get("department") or None,
+            kind=filters.validated_data.get("kind") or None,
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(CategorySerializer(page, many=True).data)

@@ -1,10 +1,15 @@
-"""API plumbing shared by every app: error mapping and pagination."""
+"""API plumbing shared by every app: error mapping, pagination, the API's error pages."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from rest_framework import exceptions, status
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +22,20 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+def page_of(name: str, item: serializers.Serializer[Any]) -> serializers.Serializer[Any]:
+    """The schema of one page of `item`s, for views whose pagination the schema cannot see
+    (a POST that lists, a view paging by hand)."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item,
+        },
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error leaves the API as JSON with `code` and `detail`."""
     if isinstance(exc, DomainError):
@@ -26,6 +45,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         retry_after = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry_after)} if retry_after else None
         return Response(body, status=exc.http_status, headers=headers)
+    if isinstance(exc, SuspiciousOperation):
+        # Django's own refusals of a body (too big, too many fields or files): a 400 as
+        # Django answers them, in the API's shape rather than as an HTML page.
+        # Logged as Django logs them, to the security logger.
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+        too_big = isinstance(exc, RequestDataTooBig)
+        return Response(
+            {
+                "code": "too_large" if too_big else "bad_request",
+                "detail": "The request body is too large." if too_big else "Bad request.",
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -43,3 +75,43 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "detail": str(exc.detail),
         }
     return response
+
+
+# --- Django's own error pages, for paths under the API ------------------------------
+# A URL the resolver does not match (an unknown path, a non-numeric id where the route
+# wants digits) or an error raised outside DRF never reaches the exception handler above;
+# under /api/ these answer JSON with `code` and `detail` too, elsewhere Django's pages.
+
+API_PREFIX = "/api/"
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _json_error(code: str, detail: str, status_code: int) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail}, status=status_code)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return _json_error("bad_request", "Bad request.", 400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return _json_error("permission_denied", "You may not do this.", 403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return _json_error("not_found", "Not found.", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return _json_error("server_error", "Server error.", 500)
+    return defaults.server_error(request)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -57,3 +58,22 @@ def too_large(request: HttpRequest, limit: int) -> HttpResponse:
         )
         response = HttpResponse(page, status=413)
     return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path (404) or the query string (400) goes no further.
+
+    PostgreSQL cannot hold NUL in text, so one reaching a lookup would fail there as a
+    500; no path names anything with one, and no query parameter takes one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404("No such page.")
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query:
+            raise BadRequest("A NUL character in the query string.")
+        return self.get_response(request)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -8,6 +10,7 @@ from rest_framework.views import APIView
 
 from nivaran.core.api import Pagination
 from nivaran.geo.models import Area, AreaType
+from nivaran.grievances.api import ErrorSerializer
 
 
 class AreaSerializer(serializers.ModelSerializer[Area]):
@@ -18,7 +21,14 @@ class AreaSerializer(serializers.ModelSerializer[Area]):
         fields = ["code", "name", "name_hi", "type", "parent"]
 
 
+class _AreaFilters(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(choices=AreaType.choices, required=False, allow_blank=True)
+    parent = serializers.CharField(required=False, allow_blank=True)  # type: ignore[assignment]
+
+
 class AreaListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter("type", str, enum=AreaType.values),
@@ -26,14 +36,17 @@ class AreaListApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: AreaSerializer(many=True)},
+        responses={200: AreaSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
+        description="Areas, top down. An unknown `type` is a 400; a page past the last, a 404.",
     )
     def get(self, request: Request) -> Response:
+        filters = _AreaFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         qs = Area.objects.select_related("parent").order_by("path")
-        if kind := request.query_params.get("type"):
+        if kind := filters.validated_data.get("type"):
             qs = qs.filter(type=kind)
-        if parent := request.query_params.get("parent"):
+        if parent := filters.validated_data.get("parent"):
             qs = qs.filter(parent__code=parent)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AreaSerializer(page, many=True).data)

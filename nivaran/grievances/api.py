@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +19,7 @@ from rest_framework.views import APIView
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Kind
-from nivaran.core.api import Pagination
+from nivaran.core.api import Pagination, page_of
 from nivaran.core.errors import InvalidInput
 from nivaran.grievances import selectors
 from nivaran.grievances.models import Channel, Grievance, Status
@@ -144,6 +149,8 @@ def _actor(request: Request) -> User:
 
 
 class GrievanceListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=Status.values),
@@ -162,7 +169,9 @@ class GrievanceListApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: GrievanceSerializer(many=True), 400: ErrorSerializer},
+        responses={200: GrievanceSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
+        description="Grievances the caller may see, newest first. An unknown filter value "
+        "is a 400; a page past the last, a 404.",
     )
     def get(self, request: Request) -> Response:
         return _grievance_page(self, request, _FilterInput(data=request.query_params))
@@ -251,7 +260,11 @@ class GrievanceSearchApi(APIView):
     @extend_schema(
         request=GrievanceSearchInput,
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses={200: GrievanceSerializer(many=True), 400: ErrorSerializer},
+        responses={
+            200: page_of("PaginatedGrievanceSearchList", GrievanceSerializer(many=True)),
+            400: ErrorSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such page."),
+        },
         description="The same list as GET /api/v1/grievances/, with the filters (above all "
         "`q`, a mobile) in the JSON body instead of the URL, so that they are not written "
         "to access logs. `page` and `page_size` stay in the query string; the `next` and "
@@ -292,13 +305,14 @@ class GrievanceActionApi(APIView):
     )
     def post(self, request: Request, number: str, action: str) -> Response:
         actor = _actor(request)
+        data = request.data  # a body that is not an object is a 400 before anything else
         target = Grievance.objects.filter(number=number).values_list("pk", flat=True).first()
         if target is None:
             return Response(
                 {"code": "not_found", "detail": f"No grievance {number}."},
                 status=status.HTTP_404_NOT_FOUND,
             )
-        grievance_act(grievance_id=target, actor=actor, action=action, data=request.data)
+        grievance_act(grievance_id=target, actor=actor, action=action, data=data)
         grievance = Grievance.objects.select_related(
             "citizen", "category", "department", "area", "assigned_to", "assigned_post", "linked_to"
         ).get(pk=target)

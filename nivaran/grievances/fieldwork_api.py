@@ -6,13 +6,13 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
 from nivaran.core.api import Pagination
+from nivaran.core.parsers import FormParser, JSONParser, MultiPartParser
 from nivaran.grievances import fieldwork
 from nivaran.grievances.api import ErrorSerializer
 from nivaran.grievances.models import FieldVisit
@@ -95,6 +95,8 @@ class FieldCoverageSerializer(serializers.Serializer[Any]):
 
 
 class FieldVisitListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -109,6 +111,7 @@ class FieldVisitListApi(APIView):
             200: FieldVisitSerializer(many=True),
             400: ErrorSerializer,
             403: ErrorSerializer,
+            404: ErrorSerializer,
         },
         description="A field validation executive: the pending visits in the districts they "
         "cover, oldest first. The CMO grievance cell: every visit.",
@@ -119,7 +122,7 @@ class FieldVisitListApi(APIView):
         qs = fieldwork.visits_visible_to(
             actor=_actor(request), pending=filters.validated_data.get("pending")
         )
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(FieldVisitSerializer(page, many=True).data)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -120,7 +121,13 @@ class QualityCountsSerializer(serializers.Serializer[Any]):
     special_close_share = serializers.FloatField()
 
 
+class _FeedbackQueueInput(serializers.Serializer[Any]):
+    all = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
 class FeedbackQueueApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -129,15 +136,22 @@ class FeedbackQueueApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={200: AtrSerializer(many=True), 403: ErrorSerializer},
+        responses={
+            200: AtrSerializer(many=True),
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
         description="The feedback desk's queue: ATRs awaiting the citizen's word, next call first.",
     )
     def get(self, request: Request) -> Response:
-        show_all = request.query_params.get("all", "").lower() in {"1", "true", "yes"}
+        filters = _FeedbackQueueInput(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        show_all = bool(filters.validated_data.get("all"))
         qs = quality.feedback_queue(
             actor=_actor(request), now=timezone.now(), due_only=not show_all
         ).prefetch_related("documents")
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AtrSerializer(page, many=True).data)
 
@@ -165,15 +179,21 @@ class GrievanceFeedbackApi(APIView):
 
 
 class SpecialCloseQueueApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses={200: SpecialCloseSerializer(many=True), 403: ErrorSerializer},
+        responses={
+            200: SpecialCloseSerializer(many=True),
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
         description="Special closes awaiting review by the profile's reviewer (U3); decide "
         "with the action `review_special_close`.",
     )
     def get(self, request: Request) -> Response:
         qs = quality.special_close_queue(actor=_actor(request))
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(SpecialCloseSerializer(page, many=True).data)
 
@@ -194,8 +214,12 @@ class QualityCountsApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("department", str, description="Department code (officers only)"),
-            OpenApiParameter("since", str, description="ISO date-time, inclusive"),
-            OpenApiParameter("until", str, description="ISO date-time, exclusive"),
+            OpenApiParameter(
+                "since", OpenApiTypes.DATETIME, description="ISO date-time, inclusive"
+            ),
+            OpenApiParameter(
+                "until", OpenApiTypes.DATETIME, description="ISO date-time, exclusive"
+            ),
         ],
         responses={
             200: QualityCountsSerializer(many=True),
@@ -218,7 +242,7 @@ class QualityCountsApi(APIView):
             rows = quality.quality_counts_by_department(within=scope, since=since, until=until)
         else:
             rows = quality.quality_counts_by_officer(
-                department_code=request.query_params.get("department") or None,
+                department_code=window.validated_data.get("department") or None,
                 within=scope,
                 since=since,
                 until=until,
@@ -227,5 +251,6 @@ class QualityCountsApi(APIView):
 
 
 class _Window(serializers.Serializer[Any]):
+    department = serializers.CharField(required=False, allow_blank=True)
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)

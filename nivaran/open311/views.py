@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import datetime, time
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -38,8 +41,13 @@ View = Callable[..., HttpResponse]
 _OFFSET_UNENCODED = re.compile(r" (\d{2}:?\d{2})$")
 
 
+# Django's refusals of a body it cannot or will not read (logged as Django logs them).
+UNREADABLE = (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
 def georeport(view: View) -> View:
-    """Answer domain errors in the spec's error format, in the requested format."""
+    """Answer domain errors, and bodies Django will not read, in the spec's error format,
+    in the requested format."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
@@ -47,6 +55,9 @@ def georeport(view: View) -> View:
             return view(request, *args, fmt=fmt, **kwargs)
         except DomainError as error:
             return respond_error(fmt, error)
+        except UNREADABLE as error:
+            logging.getLogger(f"django.security.{error.__class__.__name__}").error(str(error))
+            return respond_error(fmt, InvalidInput(_("The request body could not be read.")))
 
     return wrapped
 
@@ -210,6 +221,12 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     p = request.POST
+    # No database holds a NUL in text: refused here, before any lookup or write.
+    if bad := sorted({k for k, values in p.lists() for v in [k, *values] if "\x00" in v}):
+        raise InvalidInput(
+            _("A field holds a NUL character."),
+            fields={k: [_("Remove the NUL character.")] for k in bad},
+        )
     client = open311_client_authenticate(api_key=p.get("api_key", "").strip())
     data = RequestInput(
         service_code=p.get("service_code", "").strip(),

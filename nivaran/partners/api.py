@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
-from nivaran.core.api import Pagination
+from nivaran.core.api import Pagination, page_of
 from nivaran.core.errors import InvalidInput
 from nivaran.grievances.api import ErrorSerializer
 from nivaran.partners import selectors, services
@@ -115,18 +115,6 @@ class BatchResultSerializer(serializers.Serializer[Any]):
     duplicate = serializers.IntegerField()
 
 
-def _page_of(name: str, item: serializers.Serializer[Any]) -> serializers.Serializer[Any]:
-    return inline_serializer(
-        name,
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item,
-        },
-    )
-
-
 def _partner(request: Request) -> Partner:
     partner = request.auth
     assert isinstance(partner, Partner)
@@ -176,8 +164,9 @@ class RecordListApi(PartnerApi):
             OpenApiParameter("page_size", int),
         ],
         responses={
-            200: _page_of("PaginatedPartnerRecordList", RecordSerializer(many=True)),
+            200: page_of("PaginatedPartnerRecordList", RecordSerializer(many=True)),
             **PARTNER_ERRORS,
+            404: ErrorSerializer,
         },
         operation_id="partner_records_list",
         description="Your records, newest first: status, rejection reason, grievance number.",
@@ -254,8 +243,9 @@ class QueueApi(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses={
-            200: _page_of("PaginatedPartnerQueueList", QueueRecordSerializer(many=True)),
+            200: page_of("PaginatedPartnerQueueList", QueueRecordSerializer(many=True)),
             403: ErrorSerializer,
+            404: ErrorSerializer,
         },
         description="Partner records waiting for validation, oldest first "
         "(data analysts, CMO grievance cell).",

@@ -120,6 +120,8 @@ def allowed_actions(*, actor: User, grievance: Grievance) -> list[str]:
 
 
 def _validated(t: Transition, data: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(data, Mapping):  # the API's parser refuses these; any other caller too
+        raise InvalidInput(f"The input for {t.action} must be an object.")
     # A multipart body (QueryDict) is passed as it is, so list fields read every value.
     serializer = t.inputs(data=data if hasattr(data, "getlist") else dict(data))
     if not serializer.is_valid():
