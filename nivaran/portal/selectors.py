@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.geo.models import Area, AreaType
@@ -23,6 +24,7 @@ from nivaran.grievances.models import (
     Status,
 )
 from nivaran.grievances.quality import atrs_of
+from nivaran.grievances.selectors import grievances_visible_to
 from nivaran.grievances.workflow import ACTIVE
 from nivaran.grievances.workflow.table import reopen_until
 from nivaran.portal.models import Attachment, GrievanceLocation
@@ -248,6 +250,26 @@ def citizen_view(*, grievance: Grievance) -> CitizenView:
         follow_up=finished and not (window and window.open),
         linked_to=(grievance.linked_to.number or "") if grievance.linked_to else "",
         expected_by=expected if grievance.status in ACTIVE else None,
+    )
+
+
+def citizen_grievances(*, user: User) -> QuerySet[Grievance]:
+    """A citizen account's own grievances, newest first (the Citizen API's list): those
+    the workflow lets it act on as their owner (`grievances_visible_to`)."""
+    return (
+        grievances_visible_to(actor=user)
+        .select_related("category", "area", "linked_to")
+        .order_by("-registered_at", "-id")
+    )
+
+
+def citizen_grievance(*, user: User, number: str) -> Grievance | None:
+    """One of them by number; None alike for a stranger's grievance and for none."""
+    return (
+        citizen_grievances(user=user)
+        .select_related("citizen")
+        .filter(number=number.strip().upper())
+        .first()
     )
 
 
