@@ -30,6 +30,10 @@ from nivaran.portal import selectors
 from nivaran.portal.models import CitizenToken, OtpPurpose
 from nivaran.portal.otp import VALID_FOR, otp_send
 from nivaran.portal.serializers import (
+    CitizenAreaQuery,
+    CitizenAreasSerializer,
+    CitizenCategoryQuery,
+    CitizenChoicesSerializer,
     CitizenFeedbackInput,
     CitizenGrievanceDetailSerializer,
     CitizenGrievanceSerializer,
@@ -211,6 +215,50 @@ class TokenApi(InRequestLanguage):
         assert isinstance(token, CitizenToken)
         citizen_token_revoke(token=token)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- pickers ------------------------------------------------------------------------
+
+
+class CategoriesApi(CitizenApi):
+    @extend_schema(
+        operation_id="citizen_categories",
+        tags=["citizen"],
+        parameters=[CitizenCategoryQuery],
+        responses={200: CitizenChoicesSerializer, 400: INVALID, 401: UNAUTHENTICATED},
+        description="The complaint types a citizen may choose, of one kind, by name in the "
+        "request's language; `q` finds words in the English or Hindi name (the portal's "
+        "picker).",
+    )
+    def get(self, request: Request) -> Response:
+        query = CitizenCategoryQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        choices = selectors.categories_for_picker(
+            kind=query.validated_data["kind"], q=query.validated_data["q"]
+        )
+        return Response(CitizenChoicesSerializer({"results": choices}).data)
+
+
+class AreasApi(CitizenApi):
+    @extend_schema(
+        operation_id="citizen_areas",
+        tags=["citizen"],
+        parameters=[CitizenAreaQuery],
+        responses={200: CitizenAreasSerializer, 400: INVALID, 401: UNAUTHENTICATED},
+        description="The districts; with `district`, the district and the areas in it in "
+        "tree order (the portal's area picker). An unknown district has none.",
+    )
+    def get(self, request: Request) -> Response:
+        query = CitizenAreaQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        district = query.validated_data["district"]
+        if district:
+            areas = selectors.district_areas(district_code=district)
+        else:
+            areas = [
+                selectors.AreaChoice(c.code, c.label, "district", 0) for c in selectors.districts()
+            ]
+        return Response(CitizenAreasSerializer({"results": areas}).data)
 
 
 # --- grievances --------------------------------------------------------------------

@@ -62,22 +62,39 @@ def districts() -> list[Choice]:
     return sorted((Choice(a.code, label(a.name, a.name_hi)) for a in qs), key=lambda c: c.label)
 
 
-def areas_in_district(*, district_code: str) -> list[Choice]:
-    """The district itself, then its blocks, GPs and wards, indented by depth."""
+@dataclass(frozen=True)
+class AreaChoice:
+    code: str
+    name: str
+    type: str
+    depth: int  # 0: the district itself, 1: its blocks, tehsils and cities, ...
+
+
+def district_areas(*, district_code: str) -> list[AreaChoice]:
+    """The district itself, then its blocks, GPs and wards, in tree order."""
     district = Area.objects.filter(code=district_code, type=AreaType.DISTRICT).first()
     if district is None:
         return []
     depth0 = district.path.count("/")
     rows = Area.objects.filter(path__startswith=district.path).order_by("path")
+    return [
+        AreaChoice(
+            area.code, label(area.name, area.name_hi), area.type, area.path.count("/") - depth0
+        )
+        for area in rows
+    ]
+
+
+def areas_in_district(*, district_code: str) -> list[Choice]:
+    """The district itself, then its blocks, GPs and wards, indented by depth."""
     out = []
     whole = _("whole district")
-    for area in rows:
-        depth = area.path.count("/") - depth0
-        text = label(area.name, area.name_hi)
-        if depth == 0:
-            text = f"{text} ({whole})"
+    for area in district_areas(district_code=district_code):
+        if area.depth == 0:
+            text = f"{area.name} ({whole})"
         else:
-            text = f"{INDENT * depth}{text} ({area.get_type_display()})"
+            kind = AreaType(area.type).label if area.type in AreaType.values else area.type
+            text = f"{INDENT * area.depth}{area.name} ({kind})"
         out.append(Choice(area.code, text))
     return out
 

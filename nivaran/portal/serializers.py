@@ -133,7 +133,48 @@ class CitizenReopenInput(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000, help_text="What is still not resolved.")
 
 
+class CitizenCategoryQuery(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.GRIEVANCE)
+    q = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Words to find in the name, English or Hindi.",
+    )
+
+
+class CitizenAreaQuery(serializers.Serializer[Any]):
+    district = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A district's code: its areas. Without it: the districts.",
+    )
+
+
 # --- outputs -----------------------------------------------------------------------
+
+
+class CitizenChoiceSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField(source="label", help_text="In the request's language.")
+
+
+class CitizenChoicesSerializer(serializers.Serializer[Any]):
+    results = CitizenChoiceSerializer(many=True)
+
+
+class CitizenAreaSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField(help_text="In the request's language.")
+    type = serializers.CharField(help_text="district, block, tehsil, city, gram_panchayat, ward")
+    depth = serializers.IntegerField(help_text="0: the district itself; 1: a block; ...")
+
+
+class CitizenAreasSerializer(serializers.Serializer[Any]):
+    results = CitizenAreaSerializer(many=True)
 
 
 class CitizenCodeNameSerializer(serializers.Serializer[Any]):

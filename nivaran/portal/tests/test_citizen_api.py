@@ -243,3 +243,22 @@ def test_a_deactivated_account_ends_its_tokens(world: World):
     app = as_citizen(citizen_token(NEW))
     User.objects.filter(username=f"citizen:{NEW}").update(is_active=False)
     assert app.get(f"{BASE}/grievances/").status_code == 401
+
+
+def test_the_pickers_give_what_the_portals_lodge_form_offers(world: World):
+    app = as_citizen(citizen_token(NEW))
+    found = app.get(f"{BASE}/categories/", {"q": "इंतकाल"}).json()["results"]
+    assert found == [{"code": world.category.code, "name": "Mutation pending"}]
+    every = {c["code"] for c in app.get(f"{BASE}/categories/").json()["results"]}
+    assert world.category.code in every and "REV-LAND" not in every  # only selectable types
+    assert app.get(f"{BASE}/categories/", {"kind": "nope"}).status_code == 400
+
+    districts = app.get(f"{BASE}/areas/").json()["results"]
+    assert {d["code"] for d in districts} == {world.district.code, world.other_district.code}
+    inside = app.get(f"{BASE}/areas/", {"district": world.district.code}).json()["results"]
+    assert inside == [
+        {"code": world.district.code, "name": "One", "type": "district", "depth": 0},
+        {"code": world.block.code, "name": "One Block", "type": "block", "depth": 1},
+    ]
+    assert app.get(f"{BASE}/areas/", {"district": "NOPE"}).json()["results"] == []
+    assert APIClient().get(f"{BASE}/categories/").status_code == 401
