@@ -255,6 +255,8 @@ NIVARAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"
 NIVARAN_OTP_SECRET = os.environ.get("OTP_SECRET", "")
 # OTP SMS the whole platform sends in 15 minutes, at most (a brake on SMS cost and floods).
 NIVARAN_OTP_GLOBAL_LIMIT = int(os.environ.get("OTP_GLOBAL_LIMIT", "1000"))
+# Minutes a citizen token of the Citizen API (/api/v1/citizen/token/) is valid.
+NIVARAN_CITIZEN_TOKEN_MINUTES = int(os.environ.get("CITIZEN_TOKEN_MINUTES", "60"))
 # A header the reverse proxy sets to the client's address (e.g. X-Forwarded-For, last
 # entry used); empty: REMOTE_ADDR. Limits on OTPs and sign-in attempts count per address.
 NIVARAN_CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
@@ -296,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-otp-challenges": {
         "task": "nivaran.portal.tasks.purge_otp_challenges",
+        "schedule": timedelta(hours=1),
+    },
+    "purge-citizen-tokens": {
+        "task": "nivaran.portal.tasks.purge_citizen_tokens",
         "schedule": timedelta(hours=1),
     },
 }

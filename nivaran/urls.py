@@ -75,6 +75,7 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/v1/partner/", include(("nivaran.partners.urls", "partners"))),
+    path("api/v1/citizen/", include(("nivaran.portal.api_urls", "citizen"))),
     path("api/v1/ivrs/", include(("nivaran.callcentre.api_urls", "ivrs"))),
     path("api/v1/sms/", include(("nivaran.notifications.api_urls", "sms"))),
     path("open311/v2/", include(("nivaran.open311.urls", "open311"))),

@@ -18,6 +18,7 @@ class Channel(models.TextChoices):
     IVRS = "ivrs", _("IVRS callback")
     OPEN311 = "open311", _("Open311 app")
     WALK_IN = "walk_in", _("Walk-in / letter")
+    APP = "app", _("Citizen app (API)")
 
 
 class Status(models.TextChoices):
@@ -292,6 +293,7 @@ class FeedbackChannel(models.TextChoices):
     CALL = "call", _("Feedback call")
     SMS = "sms", _("SMS reply")
     PORTAL = "portal", _("Tracking page")
+    APP = "app", _("Citizen app (API)")
 
 
 class FeedbackOutcome(models.TextChoices):

@@ -11,6 +11,7 @@ from nivaran.accounts.models import mobile_validator
 class OtpPurpose(models.TextChoices):
     LODGE = "lodge", _("Lodge a grievance")
     TRACK = "track", _("Track a grievance")
+    APP = "app", _("Sign in to the citizen app")
 
 
 class OtpChallenge(models.Model):
@@ -75,3 +76,25 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.file.name or ""
+
+
+class CitizenToken(models.Model):
+    """A short-lived API token of a citizen, got by an OTP (the Citizen API). Only the
+    SHA-256 of the token is kept; the token itself is shown once, in the answer."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="citizen_tokens"
+    )
+    # The mobile the OTP proved; the token opens only what this mobile owns.
+    mobile = models.CharField(_("mobile"), max_length=10, validators=[mobile_validator])
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("citizen token")
+        verbose_name_plural = _("citizen tokens")
+        indexes = [models.Index(fields=["expires_at"], name="citizen_token_expiry")]
+
+    def __str__(self) -> str:
+        return f"Citizen token until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.geo.models import Area, AreaType
@@ -23,6 +24,7 @@ from nivaran.grievances.models import (
     Status,
 )
 from nivaran.grievances.quality import atrs_of
+from nivaran.grievances.selectors import grievances_visible_to
 from nivaran.grievances.workflow import ACTIVE
 from nivaran.grievances.workflow.table import reopen_until
 from nivaran.portal.models import Attachment, GrievanceLocation
@@ -60,22 +62,39 @@ def districts() -> list[Choice]:
     return sorted((Choice(a.code, label(a.name, a.name_hi)) for a in qs), key=lambda c: c.label)
 
 
-def areas_in_district(*, district_code: str) -> list[Choice]:
-    """The district itself, then its blocks, GPs and wards, indented by depth."""
+@dataclass(frozen=True)
+class AreaChoice:
+    code: str
+    name: str
+    type: str
+    depth: int  # 0: the district itself, 1: its blocks, tehsils and cities, ...
+
+
+def district_areas(*, district_code: str) -> list[AreaChoice]:
+    """The district itself, then its blocks, GPs and wards, in tree order."""
     district = Area.objects.filter(code=district_code, type=AreaType.DISTRICT).first()
     if district is None:
         return []
     depth0 = district.path.count("/")
     rows = Area.objects.filter(path__startswith=district.path).order_by("path")
+    return [
+        AreaChoice(
+            area.code, label(area.name, area.name_hi), area.type, area.path.count("/") - depth0
+        )
+        for area in rows
+    ]
+
+
+def areas_in_district(*, district_code: str) -> list[Choice]:
+    """The district itself, then its blocks, GPs and wards, indented by depth."""
     out = []
     whole = _("whole district")
-    for area in rows:
-        depth = area.path.count("/") - depth0
-        text = label(area.name, area.name_hi)
-        if depth == 0:
-            text = f"{text} ({whole})"
+    for area in district_areas(district_code=district_code):
+        if area.depth == 0:
+            text = f"{area.name} ({whole})"
         else:
-            text = f"{INDENT * depth}{text} ({area.get_type_display()})"
+            kind = AreaType(area.type).label if area.type in AreaType.values else area.type
+            text = f"{INDENT * area.depth}{area.name} ({kind})"
         out.append(Choice(area.code, text))
     return out
 
@@ -248,6 +267,26 @@ def citizen_view(*, grievance: Grievance) -> CitizenView:
         follow_up=finished and not (window and window.open),
         linked_to=(grievance.linked_to.number or "") if grievance.linked_to else "",
         expected_by=expected if grievance.status in ACTIVE else None,
+    )
+
+
+def citizen_grievances(*, user: User) -> QuerySet[Grievance]:
+    """A citizen account's own grievances, newest first (the Citizen API's list): those
+    the workflow lets it act on as their owner (`grievances_visible_to`)."""
+    return (
+        grievances_visible_to(actor=user)
+        .select_related("category", "area", "linked_to")
+        .order_by("-registered_at", "-id")
+    )
+
+
+def citizen_grievance(*, user: User, number: str) -> Grievance | None:
+    """One of them by number; None alike for a stranger's grievance and for none."""
+    return (
+        citizen_grievances(user=user)
+        .select_related("citizen")
+        .filter(number=number.strip().upper())
+        .first()
     )
 
 

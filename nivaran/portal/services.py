@@ -45,7 +45,7 @@ class Location:
     longitude: Decimal
 
 
-def portal_grievance_lodge(
+def portal_grievance_lodge_once(
     *,
     mobile: str,
     citizen_name: str,
@@ -58,13 +58,17 @@ def portal_grievance_lodge(
     files: Sequence[UploadedFile] = (),
     client_key: str | None = None,
     linked_to_number: str | None = None,
-) -> Grievance:
-    """Register a grievance lodged on the portal, with its location and attachments.
+    channel: str = Channel.WEB,
+) -> tuple[Grievance, bool]:
+    """Register a grievance lodged on the portal, with its location and attachments;
+    returns (grievance, created): False when `client_key` was used before by this mobile.
 
     The mobile must already be verified by OTP (the view keeps that in the session).
     Files are checked before anything is written; a failure removes stored files.
     `client_key`: the form's retry key, kept namespaced by the proved mobile.
     `linked_to_number`: a finished grievance of the same mobile this one follows up.
+    `channel`: the portal's pages lodge as `web`, the Citizen API as `app`; either way the
+    retry key is in the proved mobile's namespace.
     """
     checked = attachments_check(files)
     linked_to = follow_up_of(number=linked_to_number, mobile=mobile) if linked_to_number else None
@@ -79,7 +83,7 @@ def portal_grievance_lodge(
                 category_code=category_code,
                 area_code=area_code,
                 description=description,
-                channel=Channel.WEB,
+                channel=channel,
                 kind=kind,
                 language=language,
                 intake_key=(
@@ -90,7 +94,7 @@ def portal_grievance_lodge(
                 linked_to=linked_to,
             )
             if not created:
-                return grievance
+                return grievance, False
             if location is not None:
                 GrievanceLocation.objects.create(
                     grievance=grievance, latitude=location.latitude, longitude=location.longitude
@@ -110,6 +114,39 @@ def portal_grievance_lodge(
         for stored in saved:
             default_storage.delete(stored)
         raise
+    return grievance, True
+
+
+def portal_grievance_lodge(
+    *,
+    mobile: str,
+    citizen_name: str,
+    kind: str,
+    category_code: str,
+    area_code: str,
+    description: str,
+    language: str,
+    location: Location | None = None,
+    files: Sequence[UploadedFile] = (),
+    client_key: str | None = None,
+    linked_to_number: str | None = None,
+    channel: str = Channel.WEB,
+) -> Grievance:
+    """`portal_grievance_lodge_once`, when the caller need not know whether it was a retry."""
+    grievance, _created = portal_grievance_lodge_once(
+        mobile=mobile,
+        citizen_name=citizen_name,
+        kind=kind,
+        category_code=category_code,
+        area_code=area_code,
+        description=description,
+        language=language,
+        location=location,
+        files=files,
+        client_key=client_key,
+        linked_to_number=linked_to_number,
+        channel=channel,
+    )
     return grievance
 
 
