@@ -341,7 +341,7 @@ class GrievanceHistoryApi(APIView):
         responses={200: EventSerializer(many=True), 403: ErrorSerializer, 404: ErrorSerializer}
     )
     def get(self, request: Request, number: str) -> Response:
-        grievance = selectors.grievance_get(actor=_actor(request), number=number)
+        grievance = selectors.grievance_get_for_staff(actor=_actor(request), number=number)
         # A grievance's history is short and read whole, so it is not paginated.
         events = selectors.grievance_history(grievance=grievance)
         return Response(EventSerializer(events, many=True).data)

@@ -161,7 +161,7 @@ class GrievanceAtrsApi(APIView):
         responses={200: AtrSerializer(many=True), 403: ErrorSerializer, 404: ErrorSerializer}
     )
     def get(self, request: Request, number: str) -> Response:
-        grievance = selectors.grievance_get(actor=_actor(request), number=number)
+        grievance = selectors.grievance_get_for_staff(actor=_actor(request), number=number)
         return Response(AtrSerializer(quality.atrs_of(grievance=grievance), many=True).data)
 
 
@@ -172,7 +172,7 @@ class GrievanceFeedbackApi(APIView):
         "`acknowledged_feedback` (H5).",
     )
     def get(self, request: Request, number: str) -> Response:
-        grievance = selectors.grievance_get(actor=_actor(request), number=number)
+        grievance = selectors.grievance_get_for_staff(actor=_actor(request), number=number)
         return Response(
             FeedbackSerializer(quality.feedback_of(grievance=grievance), many=True).data
         )

@@ -212,3 +212,40 @@ def test_parallel_registrations_for_one_person_make_one_citizen_row():
     assert statuses == [201] * threads
     assert Grievance.objects.count() == threads
     assert Citizen.objects.filter(mobile="9876501234").count() == 1
+
+
+def test_a_citizen_cannot_tell_another_s_grievance_from_none(world: World):
+    """Numbers run in sequence: a 403 for someone else's grievance and a 404 for none would
+    let a citizen count every grievance of the state."""
+    stranger = world.register(citizen_name=VICTIM["name"], mobile=VICTIM["mobile"])
+    missing = stranger.number[:-1] + ("9" if stranger.number[-1] != "9" else "8")
+    citizen = api(world["citizen"])
+    for suffix in ["", "history/", "atrs/", "feedback/"]:
+        theirs = citizen.get(f"/api/v1/grievances/{stranger.number}/{suffix}")
+        none = citizen.get(f"/api/v1/grievances/{missing}/{suffix}")
+        assert theirs.status_code == none.status_code == 404, suffix
+        assert theirs.json()["code"] == none.json()["code"] == "not_found"
+    for action, body in [
+        ("reopen", {"reason": "x"}),
+        ("record_feedback", {"outcome": "satisfied"}),
+    ]:
+        theirs = citizen.post(
+            f"/api/v1/grievances/{stranger.number}/actions/{action}/", body, format="json"
+        )
+        none = citizen.post(f"/api/v1/grievances/{missing}/actions/{action}/", body, format="json")
+        assert theirs.status_code == none.status_code == 404, action
+        assert theirs.json()["detail"].replace(stranger.number, "N") == none.json()[
+            "detail"
+        ].replace(missing, "N")
+    # an officer out of jurisdiction is still told it exists (403): staff, not the public
+    assert api(world["power_je"]).get(f"/api/v1/grievances/{stranger.number}/").status_code == 403
+
+
+def test_a_citizen_reads_the_office_s_record_only_through_the_citizen_api(world: World):
+    own = world.register(citizen_name="Sita Devi", mobile=CITIZEN_MOBILE)
+    citizen = api(world["citizen"])
+    assert citizen.get(f"/api/v1/grievances/{own.number}/").status_code == 200
+    for suffix in ["history/", "atrs/", "feedback/"]:
+        answer = citizen.get(f"/api/v1/grievances/{own.number}/{suffix}")
+        assert answer.status_code == 403, suffix
+        assert "/api/v1/citizen/grievances/" in answer.json()["detail"]

@@ -223,6 +223,9 @@ def _act(
             )
         except Grievance.DoesNotExist:
             raise NotFound("No such grievance.") from None
+        if actor.role == Role.CITIZEN and not _owns(actor, grievance):
+            # As if there were none, in the API's words: see selectors.grievance_get.
+            raise NotFound(f"No grievance {grievance.number}.")
         if not _may(actor, grievance, t):
             raise PermissionDenied(
                 f"Your role or jurisdiction does not allow {action} on {grievance.number}."
