@@ -49,7 +49,7 @@ from nivaran.portal.services import (
     Location,
     citizen_feedback_give,
     citizen_reopen,
-    portal_grievance_lodge_once,
+    portal_grievance_lodge,
 )
 from nivaran.portal.tokens import (
     CitizenTokenAuthentication,
@@ -321,7 +321,7 @@ class GrievancesApi(generics.ListAPIView[Grievance], CitizenApi):
             if data.get("latitude") is not None
             else None
         )
-        grievance, created = portal_grievance_lodge_once(
+        grievance, created = portal_grievance_lodge(
             mobile=mobile,
             citizen_name=data["name"],
             kind=data.get("kind", ""),

@@ -45,7 +45,7 @@ class Location:
     longitude: Decimal
 
 
-def portal_grievance_lodge_once(
+def portal_grievance_lodge(
     *,
     mobile: str,
     citizen_name: str,
@@ -115,39 +115,6 @@ def portal_grievance_lodge_once(
             default_storage.delete(stored)
         raise
     return grievance, True
-
-
-def portal_grievance_lodge(
-    *,
-    mobile: str,
-    citizen_name: str,
-    kind: str,
-    category_code: str,
-    area_code: str,
-    description: str,
-    language: str,
-    location: Location | None = None,
-    files: Sequence[UploadedFile] = (),
-    client_key: str | None = None,
-    linked_to_number: str | None = None,
-    channel: str = Channel.WEB,
-) -> Grievance:
-    """`portal_grievance_lodge_once`, when the caller need not know whether it was a retry."""
-    grievance, _created = portal_grievance_lodge_once(
-        mobile=mobile,
-        citizen_name=citizen_name,
-        kind=kind,
-        category_code=category_code,
-        area_code=area_code,
-        description=description,
-        language=language,
-        location=location,
-        files=files,
-        client_key=client_key,
-        linked_to_number=linked_to_number,
-        channel=channel,
-    )
-    return grievance
 
 
 FINISHED = frozenset({Status.CLOSED, Status.REJECTED, Status.SPECIAL_CLOSED})

@@ -203,7 +203,7 @@ def lodge_form(request: HttpRequest) -> HttpResponse:
                 else None
             )
             try:
-                grievance = portal_grievance_lodge(
+                grievance, _created = portal_grievance_lodge(
                     mobile=mobile,
                     citizen_name=str(request.session[LODGE].get("name", "")),
                     kind=data["kind"],

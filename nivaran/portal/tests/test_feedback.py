@@ -321,7 +321,7 @@ def test_a_refused_lodge_does_not_show_the_workflows_reason(
     from nivaran.portal import views
     from nivaran.portal.tests.test_lodge import form_data, verify
 
-    def refuse(**_kwargs: object) -> Grievance:
+    def refuse(**_kwargs: object) -> tuple[Grievance, bool]:
         raise ConfigurationError("No post is mapped at level 1 for REV in TS-ONE-B1.")
 
     monkeypatch.setattr(views, "portal_grievance_lodge", refuse)
