@@ -56,7 +56,11 @@ def ivrs_system_user(*, system: IvrsSystem) -> User:
         assert system.user is not None
         return system.user
     with transaction.atomic():
-        locked = IvrsSystem.objects.select_for_update().select_related("user").get(pk=system.pk)
+        locked = (
+            IvrsSystem.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=system.pk)
+        )
         if locked.user is None:
             user = User(
                 username=f"ivrs:{slugify(locked.name) or api_key_hash(locked.name)[:12]}"[:150],
