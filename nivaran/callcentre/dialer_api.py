@@ -130,7 +130,7 @@ class AttemptInput(serializers.Serializer[Any]):
     )
 
 
-class RegisterInput(serializers.Serializer[Any]):
+class CallbackRegisterInput(serializers.Serializer[Any]):
     citizen = inline_serializer(
         "DialerRegisterCitizen",
         {
@@ -261,7 +261,7 @@ class CallbackAttemptApi(DialerApi):
 
 class CallbackRegisterApi(DialerApi):
     @extend_schema(
-        request=RegisterInput,
+        request=CallbackRegisterInput,
         responses={201: RegisterResultSerializer, 200: RegisterResultSerializer, **ERRORS},
         operation_id="ivrs_callbacks_register_create",
         description="The caller was reached and lodged a grievance: it is registered "
@@ -270,7 +270,7 @@ class CallbackRegisterApi(DialerApi):
         "the first grievance and records nothing (200). A callback closed otherwise is 409.",
     )
     def post(self, request: Request, callback_id: int) -> Response:
-        body = RegisterInput(data=request.data)
+        body = CallbackRegisterInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         actor, system = _who(request)
