@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grievances", "0006_citizen_one_per_person"),
+        ("grievances", "0001_initial"),
         ("notifications", "0003_message_confidential"),
     ]
 
