@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from nivaran.grievances.models import Grievance
@@ -279,3 +280,21 @@ def test_records_filter_by_external_id_and_updated_since(world, client):
 def test_no_partner_no_webhook_message(world):
     world.register()
     assert not Message.objects.filter(channel="webhook").exists()
+
+
+def test_the_verification_code_in_the_api_guide_works(world, client, receiver):
+    guide = (django_settings.BASE_DIR / "docs" / "api.md").read_text(encoding="utf-8")
+    code = guide.split("```python\nimport hashlib, hmac, time\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec("import hashlib, hmac, time\n" + code, namespace)  # noqa: S102 - our own docs
+    secret = client.put(WEBHOOK, {"url": receiver.url}, format="json").json()["secret"]
+    accept(client)
+    outbox_deliver()
+    [(headers, body)] = receiver.received
+    sent = {
+        "X-Nivaran-Timestamp": headers["x-nivaran-timestamp"],
+        "X-Nivaran-Signature": headers["x-nivaran-signature"],
+    }
+    assert namespace["verified"](secret, sent, body) is True
+    assert namespace["verified"]("whsec_wrong", sent, body) is False
+    assert namespace["verified"](secret, sent, body + b" ") is False
