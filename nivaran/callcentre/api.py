@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -60,16 +60,37 @@ class IvrsCallResultSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(required=False, help_text="The callback's id, when queued.")
     missed_calls = serializers.IntegerField(required=False)
     reason = serializers.CharField(required=False)
+    callback = inline_serializer(
+        "IvrsCallCallback",
+        {
+            "id": serializers.IntegerField(),
+            "next_attempt_at": serializers.DateTimeField(allow_null=True),
+            "status": serializers.CharField(),
+        },
+        allow_null=True,
+        help_text="The callback the call queued or joined, and when it is next tried "
+        "(null within call-centre hours). A re-sent call_id shows the callback as it is now.",
+    )
 
 
 def _result(call: IvrsCall) -> tuple[int, dict[str, Any]]:
     if call.callback is None:
-        return status.HTTP_200_OK, {"queued": False, "reason": "within call-centre hours"}
+        return status.HTTP_200_OK, {
+            "queued": False,
+            "reason": "within call-centre hours",
+            "callback": None,
+        }
     code = status.HTTP_201_CREATED if call.result == IvrsCall.Result.QUEUED else status.HTTP_200_OK
+    callback = call.callback
     return code, {
         "queued": True,
-        "id": call.callback.pk,
-        "missed_calls": call.callback.missed_calls,
+        "id": callback.pk,
+        "missed_calls": callback.missed_calls,
+        "callback": {
+            "id": callback.pk,
+            "next_attempt_at": callback.next_attempt_at,
+            "status": callback.status,
+        },
     }
 
 
@@ -105,4 +126,4 @@ class IvrsCallApi(APIView):
             recording_ref=data.validated_data["recording_ref"],
         )
         code, body = _result(call)
-        return Response(body, status=code)
+        return Response(IvrsCallResultSerializer(body).data, status=code)

@@ -16,6 +16,16 @@ class IvrsSystem(models.Model):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The actor of what the system does on the callback queue (attempts, registrations):
+    # role "system", cannot sign in. Made with the key, or on first use for older rows.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ivrs_system",
+        verbose_name=_("service user"),
+    )
 
     class Meta:
         verbose_name = _("IVRS system")

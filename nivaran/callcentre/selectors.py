@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
-from nivaran.callcentre.models import Callback, CallbackAttempt, CallbackStatus, IvrsSystem
+from nivaran.callcentre.models import (
+    Callback,
+    CallbackAttempt,
+    CallbackStatus,
+    IvrsCall,
+    IvrsSystem,
+)
 from nivaran.catalog.models import Category
 from nivaran.core.errors import NotFound, PermissionDenied
 from nivaran.core.keys import api_key_hash as key_hash
@@ -66,6 +72,47 @@ def callbacks_pending_later(*, actor: User, now: datetime) -> int:
 def callback_get(*, actor: User, callback_id: int) -> Callback:
     queue_access_check(actor=actor)
     callback = Callback.objects.select_related("grievance").filter(pk=callback_id).first()
+    if callback is None:
+        raise NotFound(_("No callback %(id)s.") % {"id": callback_id})
+    return callback
+
+
+def callbacks_of(*, system: IvrsSystem) -> QuerySet[Callback]:
+    """The callbacks an IVRS system may see and work: those its own calls queued or joined."""
+    return Callback.objects.filter(
+        Exists(IvrsCall.objects.filter(system=system, callback=OuterRef("pk")))
+    )
+
+
+DUE = ("now", "later")
+
+
+def callbacks_for_dialer(
+    *, actor: User | None, system: IvrsSystem | None, due: str, now: datetime
+) -> QuerySet[Callback]:
+    """Pending callbacks for a dialer: due now (oldest call first) or later (soonest first).
+    With an IVRS key only the system's own; with a token the queue a tele-caller sees."""
+    if system is not None:
+        qs = callbacks_of(system=system)
+    else:
+        assert actor is not None
+        queue_access_check(actor=actor)
+        qs = Callback.objects.all()
+    qs = qs.filter(status=CallbackStatus.PENDING).select_related("grievance")
+    if due == "now":
+        return qs.filter(next_attempt_at__lte=now).order_by("called_at", "pk")
+    return qs.filter(next_attempt_at__gt=now).order_by("next_attempt_at", "pk")
+
+
+def callback_for_dialer(
+    *, actor: User | None, system: IvrsSystem | None, callback_id: int
+) -> Callback:
+    if system is None:
+        assert actor is not None
+        return callback_get(actor=actor, callback_id=callback_id)
+    callback = (
+        callbacks_of(system=system).select_related("grievance").filter(pk=callback_id).first()
+    )
     if callback is None:
         raise NotFound(_("No callback %(id)s.") % {"id": callback_id})
     return callback

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
@@ -22,9 +23,10 @@ from nivaran.callcentre.models import (
     IvrsSystem,
     Outcome,
 )
+from nivaran.callcentre.selectors import callbacks_of
 from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied, TransitionNotAllowed
-from nivaran.core.keys import api_key_new
-from nivaran.grievances.models import Channel
+from nivaran.core.keys import api_key_hash, api_key_new
+from nivaran.grievances.models import Channel, Grievance
 from nivaran.grievances.workflow import grievance_register
 from nivaran.profiles.loader import active_profile
 
@@ -39,10 +41,39 @@ def ivrs_key_issue(*, name: str) -> tuple[IvrsSystem, str]:
     if not name.strip():
         raise InvalidInput(_("Give the IVRS system's name."), fields={"name": [_("Required.")]})
     key, hashed = api_key_new()
-    system, _created = IvrsSystem.objects.update_or_create(
-        name=name.strip(), defaults={"key_hash": hashed, "is_active": True}
-    )
+    with transaction.atomic():
+        system, _created = IvrsSystem.objects.update_or_create(
+            name=name.strip(), defaults={"key_hash": hashed, "is_active": True}
+        )
+        ivrs_system_user(system=system)
     return system, key
+
+
+def ivrs_system_user(*, system: IvrsSystem) -> User:
+    """The system's service user, the actor of its attempts and registrations (role
+    system, no password, inactive: it cannot sign in). Made once, under the row's lock."""
+    if system.user_id is not None:
+        assert system.user is not None
+        return system.user
+    with transaction.atomic():
+        locked = (
+            IvrsSystem.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=system.pk)
+        )
+        if locked.user is None:
+            user = User(
+                username=f"ivrs:{slugify(locked.name) or api_key_hash(locked.name)[:12]}"[:150],
+                role=Role.SYSTEM,
+                is_active=False,
+                first_name=locked.name[:150],
+            )
+            user.set_unusable_password()
+            user.save()
+            locked.user = user
+            locked.save(update_fields=["user"])
+    system.user = locked.user
+    return locked.user
 
 
 def ivrs_call_receive(
@@ -147,11 +178,17 @@ def callback_attempt_record(
     next_attempt_at: datetime | None = None,
     registration: Registration | None = None,
     at: datetime | None = None,
+    system: IvrsSystem | None = None,
+    number: int | None = None,
 ) -> CallbackAttempt:
     """Log one call to the caller, and register their grievance in the same transaction
-    when the outcome is reached_registered. The callback row is locked while worked."""
-    if actor.role not in CALLBACK_AGENTS:
-        raise PermissionDenied(_("Only tele-callers ring callers back."))
+    when the outcome is reached_registered. The callback row is locked while worked.
+
+    `system`: a dialer acting with its IVRS key; the actor is then its service user and
+    only the callbacks its calls queued or joined are found. `number`: the attempt's
+    number as the caller counts them (1 for the first); a retry of the last attempt
+    returns it and records nothing, any other number is refused as stale."""
+    _agent_check(actor=actor, system=system)
     if outcome not in Outcome.values:
         raise InvalidInput(_("Unknown outcome."), fields={"outcome": [", ".join(Outcome.values)]})
     if outcome == Outcome.REACHED_REGISTERED and registration is None:
@@ -161,13 +198,19 @@ def callback_attempt_record(
         )
     at = at or timezone.now()
     with transaction.atomic():
-        callback = Callback.objects.select_for_update().filter(pk=callback_id).first()
-        if callback is None:
-            raise NotFound(_("No callback %(id)s.") % {"id": callback_id})
+        callback = _locked_callback(callback_id=callback_id, system=system)
+        if number is not None and (replay := _replayed(callback, number, outcome)):
+            return replay
         if callback.status != CallbackStatus.PENDING:
             raise TransitionNotAllowed(
                 _("This callback is closed (%(status)s); no more attempts are taken.")
                 % {"status": callback.get_status_display()}
+            )
+        if number is not None and number != callback.attempts + 1:
+            raise TransitionNotAllowed(
+                _("Attempt %(number)s is not the next one: %(done)s attempts are recorded.")
+                % {"number": number, "done": callback.attempts},
+                code="stale_attempt",
             )
         grievance = None
         if outcome == Outcome.REACHED_REGISTERED:
@@ -215,3 +258,59 @@ def callback_attempt_record(
             next_attempt_at=retry_at,
             grievance=grievance,
         )
+
+
+def _agent_check(*, actor: User, system: IvrsSystem | None) -> None:
+    if system is None:
+        if actor.role not in CALLBACK_AGENTS:
+            raise PermissionDenied(_("Only tele-callers ring callers back."))
+    elif not system.is_active or system.user_id is None or actor.pk != system.user_id:
+        raise PermissionDenied(_("Only the IVRS system itself acts with its key."))
+
+
+def _locked_callback(*, callback_id: int, system: IvrsSystem | None) -> Callback:
+    qs = Callback.objects.all() if system is None else callbacks_of(system=system)
+    callback = qs.select_for_update().filter(pk=callback_id).first()
+    if callback is None:
+        raise NotFound(_("No callback %(id)s.") % {"id": callback_id})
+    return callback
+
+
+def _replayed(callback: Callback, number: int, outcome: str) -> CallbackAttempt | None:
+    """The attempt `number` when it is already recorded with the same outcome (a retry)."""
+    if number != callback.attempts or number < 1:
+        return None
+    last = callback.attempt_log.order_by("-at", "-pk").first()
+    if last is None or last.outcome != outcome:
+        return None
+    return last
+
+
+def callback_register(
+    *,
+    callback_id: int,
+    actor: User,
+    registration: Registration,
+    notes: str = "",
+    system: IvrsSystem | None = None,
+    at: datetime | None = None,
+) -> tuple[Callback, Grievance, bool]:
+    """The caller was reached and lodged a grievance: one attempt, reached_registered,
+    through `callback_attempt_record`. Registering a callback that already has its
+    grievance returns that grievance and records nothing (created is False)."""
+    _agent_check(actor=actor, system=system)
+    with transaction.atomic():
+        callback = _locked_callback(callback_id=callback_id, system=system)
+        if callback.status == CallbackStatus.REACHED and callback.grievance is not None:
+            return callback, callback.grievance, False
+        attempt = callback_attempt_record(
+            callback_id=callback.pk,
+            actor=actor,
+            outcome=Outcome.REACHED_REGISTERED,
+            notes=notes,
+            registration=registration,
+            at=at,
+            system=system,
+        )
+        assert attempt.grievance is not None
+        return attempt.callback, attempt.grievance, True

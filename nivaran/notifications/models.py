@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class MessageChannel(models.TextChoices):
     SMS = "sms", _("SMS")
     WHATSAPP = "whatsapp", _("WhatsApp")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class MessageStatus(models.TextChoices):
@@ -17,6 +18,50 @@ class MessageStatus(models.TextChoices):
 
 # What a confidential message's body becomes once it is sent or has failed.
 REDACTED_BODY = "[removed after delivery]"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a subscriber (a partner) receives grievance events, and the secret that signs
+    them. The row outlives a removed URL, so the delivery log and the subscriptions stay."""
+
+    url = models.URLField(_("URL"), max_length=500, blank=True)  # blank: none registered
+    # Kept as given: each delivery is signed with it. Shown to the subscriber only once.
+    secret = models.CharField(_("secret"), max_length=64, blank=True)
+    secret_set_at = models.DateTimeField(_("secret issued at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url or f"webhook {self.pk} (none)"
+
+
+class WebhookSubscription(models.Model):
+    """Each change of status of `grievance` is pushed to `endpoint`, naming it by `reference`
+    (the subscriber's own id of it, e.g. a partner's external_id)."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    grievance = models.ForeignKey(
+        "grievances.Grievance", on_delete=models.CASCADE, related_name="webhook_subscriptions"
+    )
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "grievance"], name="notifications_one_subscription"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id}:{self.grievance_id}"
 
 
 class Message(models.Model):
@@ -43,13 +88,25 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField()
     last_error = models.TextField(blank=True)
     provider_ref = models.CharField(max_length=120, blank=True)
+    # Webhooks (channel webhook): the endpoint, and the HTTP status of the last attempt.
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="msg_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="msg_due"),
+            models.Index(fields=["endpoint", "-created_at"], name="msg_webhook_log"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to}: {self.purpose}"

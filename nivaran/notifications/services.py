@@ -12,7 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from nivaran.notifications.gateways import GatewayError, gateway_for
-from nivaran.notifications.models import REDACTED_BODY, Message, MessageStatus
+from nivaran.notifications.models import REDACTED_BODY, Message, MessageChannel, MessageStatus
+from nivaran.notifications.webhooks import WebhookGateway
 
 
 @dataclass(frozen=True)
@@ -71,17 +72,12 @@ def outbox_deliver(*, limit: int = 200, now: datetime | None = None) -> dict[str
         Message.objects.filter(id__in=claimed).update(
             next_attempt_at=now + lease, attempts=F("attempts") + 1
         )
-    for message in Message.objects.filter(id__in=claimed).order_by("id"):
+    for message in Message.objects.filter(id__in=claimed).select_related("endpoint").order_by("id"):
         try:
-            message.provider_ref = gateway_for(message.channel).send(
-                to=message.to,
-                body=message.body,
-                purpose=message.purpose,
-                reference=f"nivaran-{message.pk}",
-            )
+            message.provider_ref = _send(message)
         except GatewayError as exc:
             message.last_error = str(exc)[:1000]
-            if exc.permanent or message.attempts >= settings.NIVARAN_OUTBOX_MAX_ATTEMPTS:
+            if exc.permanent or message.attempts >= _max_attempts(message):
                 message.status = MessageStatus.FAILED
                 counts["failed"] += 1
             else:
@@ -102,9 +98,30 @@ def outbox_deliver(*, limit: int = 200, now: datetime | None = None) -> dict[str
                 "next_attempt_at",
                 "sent_at",
                 "body",
+                "response_code",
             ]
         )
     return counts
+
+
+def _max_attempts(message: Message) -> int:
+    if message.channel == MessageChannel.WEBHOOK:
+        return int(settings.NIVARAN_WEBHOOK_MAX_ATTEMPTS)
+    return int(settings.NIVARAN_OUTBOX_MAX_ATTEMPTS)
+
+
+def _send(message: Message) -> str:
+    """One attempt through the message's gateway; a webhook also keeps the HTTP status."""
+    reference = f"nivaran-{message.pk}"
+    if message.channel != MessageChannel.WEBHOOK:
+        return gateway_for(message.channel).send(
+            to=message.to, body=message.body, purpose=message.purpose, reference=reference
+        )
+    hook = WebhookGateway(message.endpoint, timeout=settings.NIVARAN_WEBHOOK_TIMEOUT_SECONDS)
+    try:
+        return hook.send(to="", body=message.body, purpose=message.purpose, reference=reference)
+    finally:
+        message.response_code = hook.status_code
 
 
 def outbox_purge(*, now: datetime | None = None, batch: int = 5000) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -60,7 +62,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-class RecordSerializer(serializers.ModelSerializer[PartnerRecord]):
+class BaseRecordSerializer(serializers.ModelSerializer[PartnerRecord]):
     status = RecordStatusField()
     grievance_number = serializers.CharField(
         source="grievance.number", allow_null=True, default=None
@@ -87,7 +89,30 @@ class RecordSerializer(serializers.ModelSerializer[PartnerRecord]):
         ]
 
 
-class QueueRecordSerializer(RecordSerializer):
+class RecordSerializer(BaseRecordSerializer):
+    """A record as its partner reads it, with its grievance's progress."""
+
+    grievance_status = serializers.CharField(
+        source="grievance.status", allow_null=True, default=None
+    )
+    grievance_level = serializers.IntegerField(
+        source="grievance.level", allow_null=True, default=None
+    )
+    updated_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="The latest of its receipt, its decision and its grievance's last change.",
+    )
+
+    class Meta(BaseRecordSerializer.Meta):
+        fields = [
+            *BaseRecordSerializer.Meta.fields,
+            "grievance_status",
+            "grievance_level",
+            "updated_at",
+        ]
+
+
+class QueueRecordSerializer(BaseRecordSerializer):
     partner = inline_serializer(
         "QueuePartner",
         {
@@ -98,7 +123,7 @@ class QueueRecordSerializer(RecordSerializer):
     )
 
     class Meta(RecordSerializer.Meta):
-        fields = [*RecordSerializer.Meta.fields, "partner", "payload", "corrected_fields"]
+        fields = [*BaseRecordSerializer.Meta.fields, "partner", "payload", "corrected_fields"]
 
 
 class RecordResultSerializer(serializers.Serializer[Any]):
@@ -156,10 +181,32 @@ class PartnerApi(APIView):
     permission_classes = [IsPartner]
 
 
+class _RecordFilters(serializers.Serializer[Any]):
+    external_id = serializers.CharField(max_length=64, required=False)
+    updated_since = serializers.DateTimeField(required=False)
+
+    def validate_updated_since(self, value: datetime) -> datetime:
+        raw = str(self.initial_data.get("updated_since", ""))
+        try:
+            aware = datetime.fromisoformat(raw).tzinfo is not None
+        except ValueError:
+            aware = True  # the field itself parsed it
+        if not aware:
+            raise serializers.ValidationError(_("Give the time with its UTC offset, e.g. +05:30."))
+        return value
+
+
 class RecordListApi(PartnerApi):
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, enum=RecordStatus.values),
+            OpenApiParameter("external_id", str, description="Only the record with this id."),
+            OpenApiParameter(
+                "updated_since",
+                OpenApiTypes.DATETIME,
+                description="ISO-8601 with offset: records updated at or after it, oldest "
+                "change first (then by id), for an incremental sync.",
+            ),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
@@ -169,7 +216,8 @@ class RecordListApi(PartnerApi):
             404: ErrorSerializer,
         },
         operation_id="partner_records_list",
-        description="Your records, newest first: status, rejection reason, grievance number.",
+        description="Your records, newest first: status, rejection reason, grievance number "
+        "and its status. With updated_since, oldest change first.",
     )
     def get(self, request: Request) -> Response:
         wanted = request.query_params.get("status") or None
@@ -177,7 +225,14 @@ class RecordListApi(PartnerApi):
             raise InvalidInput(
                 _("Unknown status."), fields={"status": [", ".join(RecordStatus.values)]}
             )
-        qs = selectors.partner_records(partner=_partner(request), status=wanted)
+        filters = _RecordFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.partner_records(
+            partner=_partner(request),
+            status=wanted,
+            external_id=filters.validated_data.get("external_id"),
+            updated_since=filters.validated_data.get("updated_since"),
+        )
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(RecordSerializer(page, many=True).data)
@@ -300,3 +355,47 @@ class QueueRejectApi(APIView):
             record_id=record_id, actor=_actor(request), reason=body.validated_data["reason"]
         )
         return Response(QueueRecordSerializer(record).data)
+
+
+class PartnerGrievanceSerializer(serializers.Serializer[Any]):
+    number = serializers.CharField()
+    external_id = serializers.CharField()
+    record_id = serializers.IntegerField()
+    status = serializers.CharField(help_text="The grievance's status (see the workflow).")
+    level = serializers.IntegerField()
+    category = serializers.CharField(help_text="Complaint type code.")
+    area = serializers.CharField(help_text="Area code.")
+    registered_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class PartnerGrievanceApi(PartnerApi):
+    @extend_schema(
+        responses={200: PartnerGrievanceSerializer, 401: ErrorSerializer, 404: ErrorSerializer},
+        operation_id="partner_grievances_retrieve",
+        description="The status of a grievance registered from one of your records. "
+        "Any other number is a 404.",
+    )
+    def get(self, request: Request, number: str) -> Response:
+        grievance, record = selectors.partner_grievance_get(
+            partner=_partner(request), number=number
+        )
+        return Response(
+            PartnerGrievanceSerializer(
+                {
+                    "number": grievance.number,
+                    "external_id": record.external_id,
+                    "record_id": record.pk,
+                    "status": grievance.status,
+                    "level": grievance.level,
+                    "category": grievance.category.code,
+                    "area": grievance.area.code,
+                    "registered_at": grievance.registered_at,
+                    "updated_at": grievance.updated_at,
+                    "due_at": grievance.due_at,
+                    "closed_at": grievance.closed_at,
+                }
+            ).data
+        )

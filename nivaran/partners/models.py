@@ -23,6 +23,16 @@ class Partner(models.Model):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Where the status of the grievances it sent is pushed; made on first need, kept
+    # (with its delivery log) when the partner removes its URL.
+    webhook = models.OneToOneField(
+        "notifications.WebhookEndpoint",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner",
+        verbose_name=_("webhook"),
+    )
 
     class Meta:
         verbose_name = _("partner")

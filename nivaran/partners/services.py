@@ -23,8 +23,10 @@ from nivaran.core.keys import api_key_new
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Channel
 from nivaran.grievances.workflow import grievance_register, intake_key
+from nivaran.notifications.webhooks import Subscriber
 from nivaran.partners.inputs import CORRECTABLE, RecordInput
 from nivaran.partners.models import IdempotentRequest, Partner, PartnerRecord, RecordStatus
+from nivaran.partners.webhooks import partner_webhook_endpoint
 
 VALIDATORS = frozenset({Role.DATA_ANALYST, Role.CMO_GRIEVANCE_CELL})
 Produce = Callable[[], tuple[int, Any]]
@@ -313,6 +315,7 @@ def partner_record_accept(
             if corrections[name] != before[name]
         }
         partner = record.partner
+        endpoint = partner_webhook_endpoint(partner=partner)
         grievance, _created = grievance_register(
             actor=actor,
             citizen_name=fields["citizen_name"],
@@ -326,6 +329,7 @@ def partner_record_accept(
             source=partner.source_flag,
             intake_key=intake_key(door="partner", sender=partner.pk, client_key=record.external_id),
             at=fields["called_at"] or at,
+            subscribers=[Subscriber(endpoint.pk, reference=record.external_id)],
         )
         for name, value in fields.items():
             setattr(record, name, value)

@@ -53,7 +53,11 @@ def test_a_weekday_evening_call_waits_for_next_morning(client):
 def test_a_call_within_hours_queues_nothing(client):
     response = call(client, called_at="2026-11-19T11:00:00+05:30")
     assert response.status_code == 200
-    assert response.json() == {"queued": False, "reason": "within call-centre hours"}
+    assert response.json() == {
+        "queued": False,
+        "reason": "within call-centre hours",
+        "callback": None,
+    }
     assert not Callback.objects.exists()
 
 

@@ -30,7 +30,9 @@ from nivaran.notifications.inbound import sms_gateway_key_issue
 from nivaran.notifications.inbound_api import SmsGatewayKeyAuthentication
 from nivaran.partners.authentication import PartnerKeyAuthentication
 from nivaran.partners.services import partner_key_issue
-from nivaran.testing.world import World
+from nivaran.portal.tests.citizen_api import citizen_token
+from nivaran.portal.tokens import CitizenTokenAuthentication
+from nivaran.testing.world import CITIZEN_MOBILE, World
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +149,10 @@ def _identities(world: World, endpoint: Endpoint, keys: dict[type, str]) -> dict
                 client = Client(raise_request_exception=False)
                 client.defaults["HTTP_X_API_KEY"] = keys[auth]
                 clients[auth.__name__] = client
+            if auth is CitizenTokenAuthentication:
+                client = Client(raise_request_exception=False)
+                client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {citizen_token(CITIZEN_MOBILE)}"
+                clients[auth.__name__] = client
     return clients
 
 
@@ -175,7 +181,7 @@ def _json(response: Any) -> Any:
 def test_a_body_that_is_not_an_object_is_never_a_5xx(
     endpoint: Endpoint, world: World, keys: dict[type, str], parsed: list[int]
 ):
-    number = world.register().number or ""
+    number = world.register(mobile=CITIZEN_MOBILE).number or ""  # the citizen's own
     samples = _samples(world, number)
     problems: list[str] = []
     reached = 0

@@ -32,6 +32,7 @@ from nivaran.grievances.workflow.table import (
     Transition,
 )
 from nivaran.notifications.services import messages_queue
+from nivaran.notifications.webhooks import webhooks_queue
 from nivaran.org.selectors import (
     Jurisdiction,
     field_paths,
@@ -180,6 +181,8 @@ def _apply(ctx: Context, t: Transition, change: Change) -> Grievance:
     if t.action == "flag_overdue":
         messages += notify.to_officer(g.assigned_to, g, "overdue")
     messages_queue(messages=messages, at=ctx.at)
+    if g.status != from_status:  # pushed to the grievance's subscribers (partner webhooks)
+        webhooks_queue(grievance=g, action=t.action, previous_status=from_status, at=ctx.at)
     return g
 
 

@@ -31,6 +31,7 @@ from nivaran.grievances.models import (
     citizen_name_key,
 )
 from nivaran.notifications.services import Outgoing, messages_queue
+from nivaran.notifications.webhooks import Subscriber, grievance_subscribe
 from nivaran.org.models import Post
 from nivaran.org.selectors import LevelResolver, nodal_officer_for_department
 from nivaran.profiles.loader import Profile, active_profile
@@ -150,10 +151,12 @@ def grievance_register(
     intake_key: str | None = None,
     at: datetime | None = None,
     linked_to: Grievance | None = None,
+    subscribers: Sequence[Subscriber] = (),
 ) -> tuple[Grievance, bool]:
     """Register and route to L1. Returns (grievance, created); a repeated intake key
     returns the grievance it first created. `linked_to`: the closed grievance this one
-    follows up (lodged after the window to reopen that one had passed)."""
+    follows up (lodged after the window to reopen that one had passed). `subscribers`:
+    webhook endpoints told of this registration and of each later change of status."""
     if actor.role not in REGISTRARS:
         raise PermissionDenied("Your role does not register grievances.")
     if actor.role == Role.CITIZEN and not (actor.mobile and actor.mobile == mobile):
@@ -238,6 +241,8 @@ def grievance_register(
                 nodal = nodal_officer_for_department(department_id=category.department_id)
                 messages += notify.emergency_alert(nodal.holder if nodal else None, grievance)
             messages_queue(messages=messages, at=at)
+            if subscribers:
+                grievance_subscribe(grievance=grievance, subscribers=subscribers, at=at)
     except IntegrityError:
         # A concurrent retry with the same intake key won the race.
         if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
