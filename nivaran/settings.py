@@ -257,6 +257,10 @@ NIVARAN_WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
 NIVARAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 # Sent and failed messages are deleted this many days after they were queued.
 NIVARAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+# An incremental sync (?updated_since=) sees a change only this long after it happened, so
+# that a transaction still committing (a long SLA sweep's later batches carry the sweep's
+# start time) is not passed by a client's cursor. At least the longest sweep.
+NIVARAN_SYNC_SETTLE_SECONDS = int(os.environ.get("SYNC_SETTLE_SECONDS", "300"))
 # Key of the OTP hashes; empty falls back to SECRET_KEY.
 NIVARAN_OTP_SECRET = os.environ.get("OTP_SECRET", "")
 # OTP SMS the whole platform sends in 15 minutes, at most (a brake on SMS cost and floods).

@@ -8,6 +8,7 @@ from nivaran.catalog.api import CategoryListApi
 from nivaran.geo.api import AreaListApi
 from nivaran.grievances import api as grievance_api
 from nivaran.grievances import fieldwork_api, quality_api
+from nivaran.org.api import DepartmentListApi, PostListApi
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -23,6 +24,8 @@ api_v1 = [
     ),
     path("categories/", CategoryListApi.as_view(), name="categories"),
     path("areas/", AreaListApi.as_view(), name="areas"),
+    path("departments/", DepartmentListApi.as_view(), name="departments"),
+    path("posts/", PostListApi.as_view(), name="posts"),
     path("grievances/", grievance_api.GrievanceListApi.as_view(), name="grievances"),
     # Before grievances/<number>/: "search" is no grievance number.
     path("grievances/search/", grievance_api.GrievanceSearchApi.as_view(), name="grievance-search"),

@@ -18,7 +18,11 @@ class AreaSerializer(serializers.ModelSerializer[Area]):
 
     class Meta:
         model = Area
-        fields = ["code", "name", "name_hi", "type", "parent"]
+        fields = ["code", "name", "name_hi", "type", "parent", "latitude", "longitude"]
+        extra_kwargs = {
+            "latitude": {"help_text": "The area's point (WGS84), e.g. a district's headquarters."},
+            "longitude": {"help_text": "The area's point (WGS84)."},
+        }
 
 
 class _AreaFilters(serializers.Serializer[Any]):

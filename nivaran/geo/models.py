@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +43,12 @@ class Area(models.Model):
     # Materialised path of codes ("HR/HR-AMB/HR-AMB-B01/"), so that "inside this
     # area" is one indexed prefix match rather than a recursive walk.
     path = models.CharField(max_length=400, editable=False, db_index=True)
+    # Where the area is, for routing a report that carries only coordinates (B6): a
+    # point (a district's headquarters, a block's office) and, where the profile has
+    # it, a boundary: one ring of [latitude, longitude] vertices (WGS84), not closed.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
 
     class Meta:
         ordering = ["path"]
@@ -70,5 +79,46 @@ class Area(models.Model):
                 }
             )
 
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude=exclude)
+        errors = place_errors(
+            latitude=self.latitude, longitude=self.longitude, boundary=self.boundary
+        )
+        if errors:
+            raise ValidationError(errors)
+
     def contains(self, other: Area) -> bool:
         return other.path.startswith(self.path)
+
+
+def place_errors(
+    *, latitude: float | None, longitude: float | None, boundary: Any
+) -> dict[str, list[str]]:
+    """What is wrong with an area's point and boundary (WGS84 degrees), by field."""
+    errors: dict[str, list[str]] = {}
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = [str(_("Give latitude and longitude together."))]
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors["latitude"] = [str(_("A latitude lies between -90 and 90."))]
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors["longitude"] = [str(_("A longitude lies between -180 and 180."))]
+    if boundary is not None and not _is_ring(boundary):
+        errors["boundary"] = [
+            str(_("A boundary is a list of at least 3 [latitude, longitude] pairs."))
+        ]
+    return errors
+
+
+def _is_ring(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) >= 3
+        and all(
+            isinstance(v, list | tuple)
+            and len(v) == 2
+            and all(isinstance(c, int | float) and not isinstance(c, bool) for c in v)
+            and -90 <= v[0] <= 90
+            and -180 <= v[1] <= 180
+            for v in value
+        )
+    )

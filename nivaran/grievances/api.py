@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -46,6 +49,35 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+SYNC_PARAMETERS = [
+    OpenApiParameter("channel", str, enum=Channel.values, description="The channel it came in by"),
+    OpenApiParameter(
+        "registered_after",
+        OpenApiTypes.DATETIME,
+        description="Registered at or after this instant (ISO 8601; no offset: Asia/Kolkata)",
+    ),
+    OpenApiParameter(
+        "registered_before",
+        OpenApiTypes.DATETIME,
+        description="Registered before this instant (ISO 8601): with registered_after, a "
+        "half-open window, so adjacent windows neither overlap nor leave a gap",
+    ),
+    OpenApiParameter(
+        "updated_since",
+        OpenApiTypes.DATETIME,
+        description="Incremental sync: changed at or after this instant. Orders by "
+        "(updated_at, number) ascending and holds back changes younger than the settle "
+        "time (SYNC_SETTLE_SECONDS, default 300). See docs/api.md for the pattern.",
+    ),
+    OpenApiParameter(
+        "after",
+        str,
+        description="Sync cursor, with updated_since: the number of the last grievance "
+        "received; only rows after it in (updated_at, number) order are listed",
+    ),
+]
 
 
 class CodeNameSerializer(serializers.Serializer[Any]):
@@ -166,6 +198,7 @@ class GrievanceListApi(APIView):
                 description="A grievance number or a citizen's mobile. A query string is "
                 "written to access logs: search by mobile with POST /api/v1/grievances/search/.",
             ),
+            *SYNC_PARAMETERS,
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
@@ -215,6 +248,20 @@ class GrievanceListApi(APIView):
         )
 
 
+# A "+05:30" offset sent without URL-encoding arrives as " 05:30".
+_OFFSET_UNENCODED = re.compile(r" (\d{2}:?\d{2})$")
+
+
+class _Instant(serializers.DateTimeField):
+    """An ISO 8601 date-time, also with its "+" offset left unencoded in a query string;
+    without an offset it is Asia/Kolkata time."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            value = _OFFSET_UNENCODED.sub(r"+\1", value.strip())
+        return super().to_internal_value(value)
+
+
 class _FilterInput(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     level = serializers.IntegerField(min_value=1, max_value=4, required=False)
@@ -224,6 +271,29 @@ class _FilterInput(serializers.Serializer[Any]):
     mine = serializers.BooleanField(required=False, default=False)
     emergency = serializers.BooleanField(required=False, allow_null=True, default=None)
     q = serializers.CharField(required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    registered_after = _Instant(required=False)
+    registered_before = _Instant(required=False)
+    updated_since = _Instant(required=False)
+    after = serializers.CharField(required=False, max_length=40)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        after, before = attrs.get("registered_after"), attrs.get("registered_before")
+        if after and before and after >= before:
+            raise serializers.ValidationError(
+                {"registered_before": ["Must be later than registered_after."]}
+            )
+        if "after" in attrs:
+            if not attrs.get("updated_since"):
+                raise serializers.ValidationError(
+                    {"after": ["A cursor: give it with updated_since (see the sync pattern)."]}
+                )
+            number = attrs["after"].strip().upper()
+            pk = Grievance.objects.filter(number=number).values_list("pk", flat=True).first()
+            if pk is None:
+                raise serializers.ValidationError({"after": [f"No grievance {number}."]})
+            attrs["after_id"] = pk
+        return attrs
 
 
 class GrievanceSearchInput(_FilterInput):
@@ -249,6 +319,11 @@ def _grievance_page(view: APIView, request: Request, filters: _FilterInput) -> R
             assigned_to_me=bool(data.get("mine")),
             emergency=data.get("emergency"),
             q=data.get("q"),
+            channel=data.get("channel"),
+            registered_after=data.get("registered_after"),
+            registered_before=data.get("registered_before"),
+            updated_since=data.get("updated_since"),
+            after_id=data.get("after_id"),
         ),
     )
     paginator = Pagination()

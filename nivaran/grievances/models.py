@@ -140,6 +140,8 @@ class Grievance(models.Model):
             ),
             models.Index(fields=["-registered_at"], name="grv_recent"),
             models.Index(fields=["is_overdue", "status"], name="grv_overdue"),
+            # Incremental sync: GET /api/v1/grievances/?updated_since= walks this order.
+            models.Index(fields=["updated_at", "id"], name="grv_sync"),
         ]
 
     def __str__(self) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -52,6 +53,13 @@ class GrievanceFilters:
     emergency: bool | None = None
     active_only: bool = False  # still with the department: active, or a conflict
     q: str | None = None
+    channel: str | None = None
+    registered_after: datetime | None = None  # registered_at >= this
+    registered_before: datetime | None = None  # registered_at < this
+    # Incremental sync: changed at or after this instant, in (updated_at, id) order,
+    # and when `after_id` is given, only rows past (updated_since, after_id) in it.
+    updated_since: datetime | None = None
+    after_id: int | None = None
 
 
 def overdue_q(now: datetime) -> Q:
@@ -88,9 +96,24 @@ def grievance_list(
         qs = qs.filter(status__in=WAITING)
     if filters.q:
         qs = qs.filter(Q(number=filters.q.strip().upper()) | Q(citizen__mobile=filters.q.strip()))
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.registered_after:
+        qs = qs.filter(registered_at__gte=filters.registered_after)
+    if filters.registered_before:
+        qs = qs.filter(registered_at__lt=filters.registered_before)
+    order = ("due_at", "id")
+    if filters.updated_since:
+        since = filters.updated_since
+        settled = now - timedelta(seconds=settings.NIVARAN_SYNC_SETTLE_SECONDS)
+        past = Q(updated_at__gte=since)
+        if filters.after_id is not None:
+            past = Q(updated_at__gt=since) | Q(updated_at=since, id__gt=filters.after_id)
+        qs = qs.filter(past, updated_at__lte=settled)
+        order = ("updated_at", "id")
     return qs.select_related(
         "citizen", "category", "department", "area", "assigned_to", "assigned_post"
-    ).order_by("due_at", "id")
+    ).order_by(*order)
 
 
 def _my_post_ids(actor: User) -> list[int]:

@@ -17,6 +17,13 @@ from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.core.keys import api_key_hash as key_hash
 from nivaran.core.keys import api_key_new
 from nivaran.core.phones import mobile_normalise
+from nivaran.geo.selectors import (
+    AddressNotMatched,
+    LocationNotRoutable,
+    LocationOutsideState,
+    area_at,
+    area_named_in,
+)
 from nivaran.grievances.models import Channel, Grievance
 from nivaran.grievances.workflow import grievance_register
 from nivaran.open311.models import Open311Client, Open311Request
@@ -118,10 +125,10 @@ def _check(data: RequestInput) -> tuple[float | None, float | None, bool]:
     errors: dict[str, list[str]] = {}
     if not data.service_code:
         errors["service_code"] = ["service_code is required."]
-    if not data.area_code:
+    if not (data.area_code or data.lat or data.long or data.address_string.strip()):
         errors["attribute[area_code]"] = [
-            "attribute[area_code] is required: Nivaran routes by area, and lat/long or "
-            "address_string alone cannot be routed. See GET services/{service_code}."
+            "Say where the problem is: attribute[area_code], lat and long, or an "
+            "address_string naming the district. See GET services/{service_code}."
         ]
     lat = _coordinate(data.lat, "lat", 90, errors)
     long = _coordinate(data.long, "long", 180, errors)
@@ -167,10 +174,52 @@ _FIELD_NAMES = {
 }
 
 
+def _area_code(data: RequestInput, lat: float | None, long: float | None) -> str:
+    """The area the request is routed to: attribute[area_code] when given, else the area
+    the coordinates lie in, else the area the address names (B6)."""
+    if data.area_code:
+        return data.area_code
+    try:
+        if lat is not None and long is not None:
+            return area_at(latitude=lat, longitude=long).code
+        return area_named_in(text=data.address_string).code
+    except LocationNotRoutable as exc:
+        raise InvalidInput(
+            exc.detail,
+            fields={
+                "attribute[area_code]": [
+                    f"attribute[area_code] is required: {exc.detail} "
+                    "See GET services/{service_code}."
+                ]
+            },
+        ) from exc
+    except LocationOutsideState as exc:
+        raise InvalidInput(
+            exc.detail,
+            fields={
+                "lat": [
+                    f"{exc.detail} This service takes requests within the state only; "
+                    "check lat and long (WGS84 decimal degrees)."
+                ]
+            },
+        ) from exc
+    except AddressNotMatched as exc:
+        raise InvalidInput(
+            exc.detail,
+            fields={
+                "address_string": [
+                    f"{exc.detail} Name the district in address_string, send lat and long, "
+                    "or give attribute[area_code]."
+                ]
+            },
+        ) from exc
+
+
 def open311_request_create(*, client: Open311Client, data: RequestInput) -> Open311Request:
     """File a service request through the one registration door, with its GeoReport row
     in the same transaction. Raises InvalidInput (fields named as in the spec)."""
     lat, long, emergency = _check(data)
+    area_code = _area_code(data, lat, long)
     name = f"{data.first_name.strip()} {data.last_name.strip()}".strip() or ANONYMOUS_NAME
     try:
         with transaction.atomic():
@@ -180,7 +229,7 @@ def open311_request_create(*, client: Open311Client, data: RequestInput) -> Open
                 citizen_name=name[:120],
                 mobile=normalise_mobile(data.phone),
                 category_code=data.service_code,
-                area_code=data.area_code,
+                area_code=area_code,
                 description=data.description,
                 channel=Channel.OPEN311,
                 emergency=emergency,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nivaran.catalog.models import Category
 from nivaran.core.errors import DomainError, InvalidInput
+from nivaran.geo.selectors import location_routing_available
 from nivaran.grievances.models import Grievance
 from nivaran.open311 import selectors
 from nivaran.open311.models import Open311Request
@@ -158,13 +159,20 @@ def services(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @georeport
 def service_definition(request: HttpRequest, *, service_code: str, fmt: str) -> HttpResponse:
     category = selectors.open311_service(service_code=service_code)
+    routable = location_routing_available()
     attributes = [
         {
             "variable": True,
             "code": "area_code",
             "datatype": "singlevaluelist",
-            "required": True,
-            "datatype_description": _("The code of the district, block or ward."),
+            # Optional once the state has a boundary: lat/long or address_string route it.
+            "required": not routable,
+            "datatype_description": _(
+                "The code of the district, block or ward. Optional when the request "
+                "carries lat and long, or an address_string naming the district."
+            )
+            if routable
+            else _("The code of the district, block or ward."),
             "order": 1,
             "description": _("Where is the problem? (area)"),
             "values": [{"key": a.code, "name": a.name} for a in selectors.open311_areas()],

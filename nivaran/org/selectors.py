@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from nivaran.accounts.models import User
+from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
-from nivaran.org.models import FieldCoverage, LevelMapping, NodalAppointment, NodalScope, Post
+from nivaran.core.errors import PermissionDenied
+from nivaran.geo.models import Area
+from nivaran.org.models import (
+    Department,
+    FieldCoverage,
+    LevelMapping,
+    NodalAppointment,
+    NodalScope,
+    Post,
+)
 
 
 @dataclass(frozen=True)
@@ -124,3 +134,44 @@ def field_paths(actor: User) -> list[str]:
     if actor.area_id is not None and actor.area is not None:
         paths.append(actor.area.path)
     return paths
+
+
+# --- The directory (W4): who serves what, for integrators ------------------------------------
+
+
+def directory_shows_holders(*, actor: User) -> bool:
+    """Post holders (usernames, names) are for staff: every role but the citizen."""
+    return actor.is_active and actor.role not in {Role.CITIZEN, Role.SYSTEM}
+
+
+def departments_directory() -> QuerySet[Department]:
+    return Department.objects.filter(is_active=True).order_by("code")
+
+
+@dataclass(frozen=True)
+class PostFilters:
+    department: str | None = None
+    area: str | None = None  # the area or any area below it
+    level: int | None = None  # posts mapped at this level
+    vacant: bool | None = None
+
+
+def posts_directory(*, actor: User, filters: PostFilters) -> QuerySet[Post]:
+    """The posts with their level mappings, for staff only (a citizen's business with the
+    state goes through a grievance, not through a named officer)."""
+    if not directory_shows_holders(actor=actor):
+        raise PermissionDenied("The directory of posts is for staff; citizens see departments.")
+    qs = Post.objects.select_related("designation", "department", "area", "holder")
+    if filters.department:
+        qs = qs.filter(department__code=filters.department)
+    if filters.area:
+        area = Area.objects.filter(code=filters.area).only("path").first()
+        qs = qs.filter(area__path__startswith=area.path) if area else qs.none()
+    if filters.level:
+        qs = qs.filter(level_mappings__level=filters.level).distinct()
+    if filters.vacant is not None:
+        qs = qs.filter(holder__isnull=filters.vacant)
+    mappings = LevelMapping.objects.select_related("department", "area", "category").order_by(
+        "level", "department__code", "id"
+    )
+    return qs.prefetch_related(Prefetch("level_mappings", queryset=mappings)).order_by("code")

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
 from nivaran.catalog.models import Category
 from nivaran.core.models import Holiday
 from nivaran.geo.models import Area
+from nivaran.geo.selectors import ring_contains
 from nivaran.org.checks import level_mapping_problems
 from nivaran.org.models import (
     Department,
@@ -46,21 +48,61 @@ def _upsert(model: type[M], code: str, **values: Any) -> M:
     return obj
 
 
+def _place(node: dict[str, Any]) -> dict[str, Any]:
+    """The area's point (`point: [lat, long]`) and boundary (`boundary: [[lat, long], ...]`)."""
+    point = node.get("point")
+    if point is not None and not (
+        isinstance(point, list)
+        and len(point) == 2
+        and all(isinstance(v, int | float) for v in point)
+    ):
+        raise ProfileError(
+            f"geography.yaml: {node.get('code')}: point must be [latitude, longitude]"
+        )
+    return {
+        "latitude": float(point[0]) if point else None,
+        "longitude": float(point[1]) if point else None,
+        "boundary": node.get("boundary"),
+    }
+
+
+def _area(node: dict[str, Any], parent: Area | None, default_type: str) -> Area:
+    area = _upsert(
+        Area,
+        node["code"],
+        name=node["name"],
+        name_hi=node.get("name_hi", ""),
+        type=node.get("type", default_type),
+        parent=parent,
+        **_place(node),
+    )
+    try:
+        area.full_clean()
+    except ValidationError as error:
+        raise ProfileError(f"geography.yaml: {area.code}: {error.messages}") from error
+    return area
+
+
 def _areas(
     nodes: list[dict[str, Any]], parent: Area, default_type: str, report: ApplyReport
 ) -> None:
     for node in nodes:
-        area = _upsert(
-            Area,
-            node["code"],
-            name=node["name"],
-            name_hi=node.get("name_hi", ""),
-            type=node.get("type", default_type),
-            parent=parent,
-        )
-        area.full_clean()
+        area = _area(node, parent, default_type)
         report.areas += 1
         _areas(node.get("children", []), area, "block", report)
+
+
+def _check_points_inside(state: Area) -> None:
+    """Every area's point lies inside the state's boundary, else the data is wrong."""
+    if not state.boundary:
+        return
+    for area in Area.objects.filter(path__startswith=state.path, latitude__isnull=False):
+        assert area.latitude is not None and area.longitude is not None
+        if not ring_contains(state.boundary, latitude=area.latitude, longitude=area.longitude):
+            raise ProfileError(
+                f"geography.yaml: the point of {area.code} ({area.latitude}, {area.longitude}) "
+                f"lies outside the boundary of {state.code}"
+            )
 
 
 def _categories(
@@ -125,11 +167,10 @@ def profile_apply(profile: Profile) -> ApplyReport:
         raise ProfileError(
             f"geography state {st['code']} is not the profile's {profile.state_code}"
         )
-    state = _upsert(
-        Area, st["code"], name=st["name"], name_hi=st.get("name_hi", ""), type="state", parent=None
-    )
+    state = _area(st, None, "state")
     report.areas += 1
     _areas(geo["districts"], state, "district", report)
+    _check_points_inside(state)
     districts = list(Area.objects.filter(parent=state, type="district"))
 
     for day, name, name_hi in profile.holidays:

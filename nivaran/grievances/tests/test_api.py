@@ -248,6 +248,8 @@ def test_categories_and_areas(world):
         "name_hi": "",
         "type": "block",
         "parent": "TS-ONE",
+        "latitude": None,
+        "longitude": None,
     }
     assert areas["TS"]["parent"] is None
 

@@ -70,3 +70,34 @@ def test_civicbot_lists_files_and_reads_back(live_server, live_world: World):
     assert grievance.source == "Open311: Civicbot"
     assert grievance.assigned_to == live_world["officer_l1"]
     assert grievance.citizen.name == "Ramesh Kumar"
+
+
+def test_civicbot_files_with_only_a_location(live_server, live_world: World):
+    # Once the state has an outline and its districts points, an app sending only
+    # lat/lng (as most do) is routed to the nearest district.
+    from nivaran.geo.models import Area
+
+    Area.objects.filter(code="TS").update(boundary=[[29, 75], [32, 75], [32, 78], [29, 78]])
+    Area.objects.filter(code="TS-ONE").update(latitude=30.38, longitude=76.78)
+    Area.objects.filter(code="TS-TWO").update(latitude=29.69, longitude=76.99)
+    key = open311_client_issue_key(name="Civicbot").raw_key
+    endpoint = Endpoint(
+        id="nivaran", name="Nivaran", base_url=f"{live_server.url}/open311/v2", write=True
+    )
+    prepared = Open311Client(endpoint).create_request(
+        "REV-LAND-MUT",
+        dry_run=False,
+        confirm="SEND",
+        api_key=key,
+        validate_remote=True,  # area_code is now optional in the live service definition
+        lat=30.36,
+        lng=76.80,
+        description="Mutation of my land is pending for six months.",
+        first_name="Ramesh",
+        phone="9876543210",
+    )
+    assert "attribute[area_code]" not in prepared.form
+    number = prepared.response[0]["service_request_id"]
+    grievance = Grievance.objects.select_related("area").get(number=number)
+    assert grievance.area.code == "TS-ONE"
+    assert grievance.assigned_to == live_world["officer_l1"]
