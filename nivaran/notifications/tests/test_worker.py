@@ -7,6 +7,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import OperationalError
 
 from nivaran.celery import app
 from nivaran.notifications.models import Message, MessageStatus
@@ -14,6 +15,17 @@ from nivaran.notifications.services import Outgoing, messages_queue
 from nivaran.notifications.tasks import deliver_outbox
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "")
+
+
+def _sent() -> bool:
+    """Whether the message was sent. SQLite's shared-cache in-memory *test* database answers
+    "table is locked" at once (no busy timeout) while the worker's thread writes: ask again."""
+    try:
+        return Message.objects.filter(status=MessageStatus.SENT).exists()
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        return False
 
 
 @pytest.mark.skipif(not BROKER, reason="CELERY_TEST_BROKER_URL is not set (CI sets it)")
@@ -26,7 +38,7 @@ def test_a_celery_worker_on_redis_delivers_the_outbox(settings, tmp_path):
         deliver_outbox.delay()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            if Message.objects.filter(status=MessageStatus.SENT).exists():
+            if _sent():
                 break
             time.sleep(0.2)
     assert Message.objects.get().status == MessageStatus.SENT
