@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -181,7 +184,8 @@ class GrievanceListApi(APIView):
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
         responses={201: GrievanceDetailSerializer, 200: GrievanceDetailSerializer, **ERRORS},
         description="Register a grievance; it is routed to its L1 officer with a deadline. "
-        "A retry with the same Idempotency-Key returns the first result (200).",
+        "A retry with the same Idempotency-Key and the same body returns the first result "
+        "(200); the same key with another body is a 409 (idempotency_key_reuse).",
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
@@ -207,12 +211,20 @@ class GrievanceListApi(APIView):
             source=data["source"],
             language=data.get("language"),
             intake_key=intake_key(door="api", sender=actor.pk, client_key=key) if key else None,
+            intake_hash=_body_hash(data) if key else "",
         )
         grievance = selectors.grievance_get(actor=actor, number=grievance.number or "")
         return Response(
             GrievanceDetailSerializer(grievance, context={"actor": actor}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+def _body_hash(data: Any) -> str:
+    """What a registration asked for, as a digest stored with its Idempotency-Key: the
+    validated body, so an omitted field and its default ask for the same."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class _FilterInput(serializers.Serializer[Any]):
