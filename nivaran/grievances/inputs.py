@@ -62,8 +62,9 @@ class SubmitAtrInput(serializers.Serializer[dict[str, object]]):
 
 
 class RecordFeedbackInput(serializers.Serializer[dict[str, object]]):
-    """The citizen's word on the ATR. v1 first took `satisfied` (a boolean) and `remarks`;
-    that form is accepted for ever, mapped onto `outcome` (see `validate`)."""
+    """The citizen's word on the ATR: `outcome`, with `reason` when not satisfied. v1's
+    first form, `satisfied` and `remarks`, is accepted for ever: true is `satisfied` (the
+    remarks as comments), false is `not_satisfied` (the remarks as the reason)."""
 
     # The first form's fields and the outcome each stands for.
     SATISFIED_OUTCOME = {True: FeedbackOutcome.SATISFIED, False: FeedbackOutcome.NOT_SATISFIED}

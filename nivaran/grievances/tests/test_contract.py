@@ -4,9 +4,13 @@ errors, and an Idempotency-Key that may not carry another complaint."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from nivaran.core.api_names import schema_read
+from nivaran.grievances.api import ACTIONS
 from nivaran.grievances.tests.test_api import client_for, register
+from nivaran.grievances.workflow import BY_ACTION
 from nivaran.partners.services import partner_key_issue
 from nivaran.testing.world import World
 
@@ -190,3 +194,57 @@ def test_keys_of_other_users_still_do_not_meet(world):
     first = _keyed(client_for("telecaller"), "k-9")
     second = _keyed(client_for("cmo"), "k-9", description="Another complaint entirely.")
     assert (first.status_code, second.status_code) == (201, 201)
+
+
+def test_a_blank_source_is_its_default(world):
+    # A generated client sends every default: `source` defaults to blank, so blank is valid.
+    response = register(client_for("telecaller"), source="")
+    assert response.status_code == 201, response.content
+    assert response.json()["source"] == ""
+
+
+# --- one path per action -----------------------------------------------------------------
+
+
+def test_each_action_has_its_own_path_served_like_the_generic_one(world):
+    number = register(client_for("telecaller")).json()["number"]
+    officer = client_for("officer_l1")
+    refused = officer.post(f"/api/v1/grievances/{number}/actions/submit_atr/", {}, format="json")
+    assert refused.status_code == 400 and "summary" in refused.json()["fields"]
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+    done = officer.post(
+        f"/api/v1/grievances/{number}/actions/submit_atr/",
+        {"summary": "Mutation entered.", "documents": [pdf]},
+        format="multipart",
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "atr_submitted"
+    [atr] = officer.get(f"/api/v1/grievances/{number}/atrs/").json()
+    assert [d["name"] for d in atr["documents"]] == ["report.pdf"]
+    closed = client_for("feedback").post(
+        f"/api/v1/grievances/{number}/actions/record_feedback/", {"satisfied": True}, format="json"
+    )
+    assert closed.json()["status"] == "closed"
+    unknown = officer.post(f"/api/v1/grievances/{number}/actions/teleport/", {}, format="json")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "unknown_action")
+
+
+@pytest.mark.django_db(False)
+def test_the_schema_types_each_actions_body():
+    schema = schema_read()
+    paths = schema["paths"]
+    components = schema["components"]["schemas"]
+    for action in ACTIONS:
+        body = paths[f"/api/v1/grievances/{{number}}/actions/{action}/"]["post"]["requestBody"]
+        ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        fields = set(BY_ACTION[action].inputs().fields) - {"documents"}
+        assert set(components[ref]["properties"]) == fields, action
+    atr = paths["/api/v1/grievances/{number}/actions/submit_atr/"]["post"]["requestBody"]
+    multipart = atr["content"]["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "documents" in components[multipart]["properties"]
+    generic = paths["/api/v1/grievances/{number}/actions/{action}/"]["post"]
+    assert len(components["ActionInputRequest"]["anyOf"]) == len(
+        {BY_ACTION[a].inputs for a in ACTIONS}
+    )
+    [action_param] = [p for p in generic["parameters"] if p["name"] == "action"]
+    assert set(action_param["schema"]["enum"]) == set(ACTIONS)
