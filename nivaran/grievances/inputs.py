@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from nivaran.core.files import MAX_FILES, attachments_check
 from nivaran.grievances.models import FeedbackChannel, FeedbackOutcome, ResolutionType
@@ -61,6 +62,12 @@ class SubmitAtrInput(serializers.Serializer[dict[str, object]]):
         return attrs
 
 
+class _AbsentIsUnset(serializers.BooleanField):
+    """A boolean that, left out of a form, is not given (DRF reads it as false)."""
+
+    default_empty_html = empty
+
+
 class RecordFeedbackInput(serializers.Serializer[dict[str, object]]):
     """The citizen's word on the ATR: `outcome`, with `reason` when not satisfied. v1's
     first form, `satisfied` and `remarks`, is accepted for ever: true is `satisfied` (the
@@ -103,7 +110,7 @@ class RecordFeedbackInput(serializers.Serializer[dict[str, object]]):
             "How the citizen answered; staff record calls, citizens answer by portal or SMS."
         ),
     )
-    satisfied = serializers.BooleanField(
+    satisfied = _AbsentIsUnset(
         required=False,
         help_text=_(
             "The first form of v1: true stands for outcome satisfied, false for not_satisfied. "

@@ -248,3 +248,13 @@ def test_the_schema_types_each_actions_body():
     )
     [action_param] = [p for p in generic["parameters"] if p["name"] == "action"]
     assert set(action_param["schema"]["enum"]) == set(ACTIONS)
+
+
+def test_a_form_without_satisfied_is_the_new_form(world):
+    # A form leaves out a boolean it does not send; that is not `satisfied: false`.
+    number = _awaiting_feedback(world)
+    response = client_for("feedback").post(
+        f"/api/v1/grievances/{number}/actions/record_feedback/", {"outcome": "satisfied"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "closed"
