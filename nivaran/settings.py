@@ -222,12 +222,17 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "nivaran.core.schema.document_common_errors",
+        "nivaran.core.schema.unions_any_of",
+        "nivaran.core.schema.bodies_once",
     ],
     # Two choice sets are both called "channel": how a grievance came in, and how a
-    # citizen's feedback came back.
+    # citizen's feedback came back; two are called "outcome": an ATR's and a feedback's.
+    # Named here so that a new field of the same name cannot rename them (v1's names).
     "ENUM_NAME_OVERRIDES": {
         "GrievanceChannelEnum": "nivaran.grievances.models.Channel",
         "FeedbackChannelEnum": "nivaran.grievances.models.FeedbackChannel",
+        "AtrOutcomeEnum": "nivaran.grievances.models.AtrOutcome",
+        "FeedbackOutcomeEnum": "nivaran.grievances.models.FeedbackOutcome",
     },
 }
 

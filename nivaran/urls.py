@@ -35,6 +35,16 @@ api_v1 = [
         grievance_api.GrievanceHistoryApi.as_view(),
         name="grievance-history",
     ),
+    # One path per action (each documented with its own body), before the generic one.
+    *(
+        path(
+            f"grievances/<str:number>/actions/{action}/",
+            grievance_api.action_view(action).as_view(),
+            {"action": action},
+            name=f"grievance-action-{action}",
+        )
+        for action in grievance_api.ACTIONS
+    ),
     path(
         "grievances/<str:number>/actions/<str:action>/",
         grievance_api.GrievanceActionApi.as_view(),

@@ -36,12 +36,35 @@ def page_of(name: str, item: serializers.Serializer[Any]) -> serializers.Seriali
     )
 
 
+def fields_flat(errors: Any) -> dict[str, list[str]]:
+    """Field errors keyed by dotted paths, whatever their nesting: `citizen.mobile` for a
+    nested serializer, `records.3.mobile` for the fourth item of a list, `documents.0` for
+    a list field's item. Errors not tied to a field are `non_field_errors`."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            if value:
+                flat.setdefault(path or "non_field_errors", []).extend(str(v) for v in value)
+        elif isinstance(value, list | tuple):
+            for i, inner in enumerate(value):
+                walk(inner, f"{path}.{i}" if path else str(i))
+        else:
+            flat.setdefault(path or "non_field_errors", []).append(str(value))
+
+    walk(errors, "")
+    return flat
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every error leaves the API as JSON with `code` and `detail`."""
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"code": exc.code, "detail": exc.detail}
         if exc.fields:
-            body["fields"] = exc.fields
+            body["fields"] = fields_flat(exc.fields)
         retry_after = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry_after)} if retry_after else None
         return Response(body, status=exc.http_status, headers=headers)
@@ -65,7 +88,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = {
             "code": "invalid",
             "detail": "The request has invalid fields.",
-            "fields": exc.detail,
+            "fields": fields_flat(exc.detail),
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(exc, exceptions.APIException):

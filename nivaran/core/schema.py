@@ -43,3 +43,44 @@ def _inserted(responses: dict[str, Any], code: str) -> dict[str, Any]:
     items = list(responses.items())
     at = next((i for i, (c, _) in enumerate(items) if c > code), len(items))
     return dict([*items[:at], (code, ERROR), *items[at:]])
+
+
+# Components whose oneOf is a union of alternatives that may overlap: anyOf says so.
+ANY_OF = {"ActionInputRequest", "ActionMultipartInputRequest"}
+
+
+def unions_any_of(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """The generic action path's body is one of the actions' inputs, which the `action`
+    parameter names; several take no required field, so a body may fit more than one
+    of them: `oneOf` (exactly one) would refuse it, `anyOf` does not."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name in ANY_OF and "oneOf" in component:
+            component["anyOf"] = component.pop("oneOf")
+    return result
+
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def bodies_once(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Each request body documented once: as JSON, and as multipart only where that is
+    another schema (one with files). The API's parsers read the same fields from a
+    urlencoded or multipart form too, as they always have; but a body listed three times
+    with one schema leaves a generated client unable to choose how to send it
+    (openapi-python-client then sends all three at once)."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            content = (
+                operation.get("requestBody", {}).get("content", {}) if method in METHODS else {}
+            )
+            json_body = content.get("application/json")
+            if json_body is None:
+                continue
+            for form in FORMS:
+                if form in content and content[form] == json_body:
+                    del content[form]
+    return result

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import re
 from datetime import datetime
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
+    extend_schema_serializer,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -170,7 +176,10 @@ class RegisterInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     emergency = serializers.BooleanField(default=False)
-    source = serializers.CharField(max_length=80, required=False, default="")  # type: ignore[assignment]
+    # Blank is the default, so a client may send it (a generated client sends defaults).
+    source = serializers.CharField(  # type: ignore[assignment]
+        max_length=80, required=False, allow_blank=True, default=""
+    )
     language = serializers.ChoiceField(choices=[("hi", "hi"), ("en", "en")], required=False)
 
 
@@ -214,7 +223,8 @@ class GrievanceListApi(APIView):
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
         responses={201: GrievanceDetailSerializer, 200: GrievanceDetailSerializer, **ERRORS},
         description="Register a grievance; it is routed to its L1 officer with a deadline. "
-        "A retry with the same Idempotency-Key returns the first result (200).",
+        "A retry with the same Idempotency-Key and the same body returns the first result "
+        "(200); the same key with another body is a 409 (idempotency_key_reuse).",
     )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
@@ -240,6 +250,7 @@ class GrievanceListApi(APIView):
             source=data["source"],
             language=data.get("language"),
             intake_key=intake_key(door="api", sender=actor.pk, client_key=key) if key else None,
+            intake_hash=_body_hash(data) if key else "",
         )
         grievance = selectors.grievance_get(actor=actor, number=grievance.number or "")
         return Response(
@@ -260,6 +271,13 @@ class _Instant(serializers.DateTimeField):
         if isinstance(value, str):
             value = _OFFSET_UNENCODED.sub(r"+\1", value.strip())
         return super().to_internal_value(value)
+
+
+def _body_hash(data: Any) -> str:
+    """What a registration asked for, as a digest stored with its Idempotency-Key: the
+    validated body, so an omitted field and its default ask for the same."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class _FilterInput(serializers.Serializer[Any]):
@@ -359,24 +377,76 @@ class GrievanceDetailApi(APIView):
         return Response(GrievanceDetailSerializer(grievance, context={"actor": actor}).data)
 
 
+# --- workflow actions --------------------------------------------------------------
+# Each action's body is its transition's `inputs` serializer. The schema shows it twice:
+# on one path per action (a typed method per action in a generated client), and as the
+# union of them all on the generic path, where the `action` parameter says which applies.
+
+ACTIONS: tuple[str, ...] = tuple(a for a, t in BY_ACTION.items() if t.reach != "system")
+Inputs = type[serializers.Serializer[Any]]
+
+
+def _file_fields(inputs: Inputs) -> list[str]:
+    """The fields of `inputs` that take uploaded files (sent only as multipart)."""
+    return [
+        name
+        for name, f in inputs._declared_fields.items()
+        if isinstance(f, serializers.FileField)
+        or (isinstance(f, serializers.ListField) and isinstance(f.child, serializers.FileField))
+    ]
+
+
+@functools.cache
+def _bodies(inputs: Inputs) -> dict[str, Inputs]:
+    """The documented bodies of one inputs serializer, by content type: JSON, without the
+    files; and multipart, with them, where it takes files. The view validates with the
+    serializer itself; these are its schema only (made once per class: two actions may
+    share one, as `reject` and `reopen` share `ReasonInput`)."""
+    name = inputs.__name__
+    files = _file_fields(inputs)
+    if not files:
+        return {"application/json": inputs}
+    as_json = extend_schema_serializer(exclude_fields=files, component_name=name)(
+        type(f"{name}Json", (inputs,), {"__doc__": inputs.__doc__})
+    )
+    multipart_name = name.removesuffix("Input") + "MultipartInput"
+    as_multipart = extend_schema_serializer(component_name=multipart_name)(
+        type(multipart_name, (inputs,), {"__doc__": inputs.__doc__})
+    )
+    return {"application/json": as_json, "multipart/form-data": as_multipart}
+
+
+def _any_of(content_type: str, component: str) -> PolymorphicProxySerializer:
+    """The union of every action's body as `content_type` (multipart: an action without
+    files takes its JSON fields as form fields). An anyOf in the schema (see
+    `core.schema.unions_any_of`): several actions have no required field, so one body
+    may fit more than one."""
+
+    def bodies() -> list[Inputs]:
+        each = (_bodies(BY_ACTION[a].inputs) for a in ACTIONS)
+        found = (b.get(content_type) or b["application/json"] for b in each)
+        return list(dict.fromkeys(found))
+
+    return PolymorphicProxySerializer(
+        component_name=component, serializers=bodies, resource_type_field_name=None
+    )
+
+
+ACTION_RESPONSES = {200: GrievanceDetailSerializer, **ERRORS}
+
+
 class GrievanceActionApi(APIView):
     @extend_schema(
-        request=inline_serializer("ActionInput", {}),
-        responses={200: GrievanceDetailSerializer, **ERRORS},
-        parameters=[
-            OpenApiParameter(
-                "action",
-                str,
-                OpenApiParameter.PATH,
-                enum=[a for a, t in BY_ACTION.items() if t.reach != "system"],
-            )
-        ],
-        description="Take a workflow action. Fields per action: "
-        + "; ".join(
-            f"`{a}`: " + (", ".join(t.inputs().fields) or "none")
-            for a, t in BY_ACTION.items()
-            if t.reach != "system"
-        ),
+        request={
+            "application/json": _any_of("application/json", "ActionInput"),
+            "multipart/form-data": _any_of("multipart/form-data", "ActionMultipartInput"),
+        },
+        responses=ACTION_RESPONSES,
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
+        description="Take a workflow action, named by `action`; the body is that action's "
+        "input (one of the `ActionInput` alternatives, or each action's own path below, "
+        "`/api/v1/grievances/{number}/actions/<action>/`). Fields per action: "
+        + "; ".join(f"`{a}`: " + ", ".join(BY_ACTION[a].inputs().fields) for a in ACTIONS),
     )
     def post(self, request: Request, number: str, action: str) -> Response:
         actor = _actor(request)
@@ -392,6 +462,26 @@ class GrievanceActionApi(APIView):
             "citizen", "category", "department", "area", "assigned_to", "assigned_post", "linked_to"
         ).get(pk=target)
         return Response(GrievanceDetailSerializer(grievance, context={"actor": actor}).data)
+
+
+def action_view(action: str) -> type[GrievanceActionApi]:
+    """The view of `/grievances/{number}/actions/<action>/`: the generic view with the
+    action fixed by the URL (its `action` keyword), documented with that action's body."""
+    t = BY_ACTION[action]
+
+    def post(self: GrievanceActionApi, request: Request, number: str, action: str) -> Response:
+        return GrievanceActionApi.post(self, request, number, action)
+
+    schema = extend_schema(
+        operation_id=f"grievances_actions_{action}",
+        request=_bodies(t.inputs),
+        responses=ACTION_RESPONSES,
+        description=f"Take the action `{action}` (the same as "
+        f"`POST /api/v1/grievances/{{number}}/actions/{{action}}/` with `action` = "
+        f"`{action}`). {t.description}",
+    )
+    name = "".join(part.title() for part in action.split("_")) + "ActionApi"
+    return type(name, (GrievanceActionApi,), {"post": schema(post)})
 
 
 class EventSerializer(serializers.Serializer[Any]):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from nivaran.core.files import MAX_FILES, attachments_check
 from nivaran.grievances.models import FeedbackChannel, FeedbackOutcome, ResolutionType
@@ -61,10 +62,26 @@ class SubmitAtrInput(serializers.Serializer[dict[str, object]]):
         return attrs
 
 
+class _AbsentIsUnset(serializers.BooleanField):
+    """A boolean that, left out of a form, is not given (DRF reads it as false)."""
+
+    default_empty_html = empty
+
+
 class RecordFeedbackInput(serializers.Serializer[dict[str, object]]):
+    """The citizen's word on the ATR: `outcome`, with `reason` when not satisfied. v1's
+    first form, `satisfied` and `remarks`, is accepted for ever: true is `satisfied` (the
+    remarks as comments), false is `not_satisfied` (the remarks as the reason)."""
+
+    # The first form's fields and the outcome each stands for.
+    SATISFIED_OUTCOME = {True: FeedbackOutcome.SATISFIED, False: FeedbackOutcome.NOT_SATISFIED}
+
     outcome = serializers.ChoiceField(
         choices=FeedbackOutcome.choices,
-        help_text=_("What the citizen said, or that no one answered."),
+        required=False,
+        help_text=_(
+            "What the citizen said, or that no one answered. Required unless `satisfied` is given."
+        ),
     )
     reason = serializers.CharField(
         max_length=2000,
@@ -93,11 +110,50 @@ class RecordFeedbackInput(serializers.Serializer[dict[str, object]]):
             "How the citizen answered; staff record calls, citizens answer by portal or SMS."
         ),
     )
+    satisfied = _AbsentIsUnset(
+        required=False,
+        help_text=_(
+            "The first form of v1: true stands for outcome satisfied, false for not_satisfied. "
+            "With outcome, the two must agree. An unanswered call needs outcome unreachable."
+        ),
+    )
+    remarks = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "The first form of v1: the citizen's reason when not satisfied (as reason), "
+            "else comments. With reason or comments, the two must agree."
+        ),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["outcome"] == FeedbackOutcome.NOT_SATISFIED and not attrs["reason"].strip():
+        satisfied = attrs.pop("satisfied", None)
+        remarks = attrs.pop("remarks", None)
+        errors: dict[str, list[Any]] = {}
+        if satisfied is not None:
+            meant = self.SATISFIED_OUTCOME[satisfied]
+            if attrs.setdefault("outcome", meant) != meant:
+                errors["satisfied"] = [
+                    _("satisfied %(value)s does not agree with outcome %(outcome)s.")
+                    % {"value": str(satisfied).lower(), "outcome": attrs["outcome"]}
+                ]
+        if "outcome" not in attrs:
             raise serializers.ValidationError(
-                {"reason": [_("Record why the citizen is not satisfied.")]}, code="needed"
+                {"outcome": [self.fields["outcome"].error_messages["required"]]}, code="required"
+            )
+        if remarks is not None and remarks.strip():
+            into = "reason" if attrs["outcome"] == FeedbackOutcome.NOT_SATISFIED else "comments"
+            if attrs[into].strip() and attrs[into] != remarks:
+                errors["remarks"] = [_("remarks does not agree with %(field)s.") % {"field": into}]
+            attrs[into] = remarks
+        if errors:
+            raise serializers.ValidationError(errors, code="disagree")
+        if attrs["outcome"] == FeedbackOutcome.NOT_SATISFIED and not attrs["reason"].strip():
+            # Named as the caller named it: the first form says remarks.
+            field = "reason" if satisfied is None or "reason" in self.initial_data else "remarks"
+            raise serializers.ValidationError(
+                {field: [_("Record why the citizen is not satisfied.")]}, code="needed"
             )
         return attrs
 

@@ -121,6 +121,9 @@ class Grievance(models.Model):
     )
     # Idempotency of intake: a retried request with the same key finds this row.
     intake_key = models.CharField(max_length=120, null=True, unique=True)  # noqa: DJ001
+    # SHA-256 of what the request with that key asked for, where the door gives one: a
+    # retry must ask for the same, or it is another complaint under a reused key.
+    intake_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("grievance")

@@ -134,8 +134,9 @@ class SubmitAtrForm(ActionForm):
 
 class RecordFeedbackForm(ActionForm):
     action = "record_feedback"
-    # The channel is the door's to choose for staff (a call) unless an API client says.
-    omitted = frozenset({"channel", "atr"})
+    # The channel is the door's to choose for staff (a call) unless an API client says;
+    # `satisfied` and `remarks` are v1's first form, kept for API clients only.
+    omitted = frozenset({"channel", "atr", "satisfied", "remarks"})
     outcome = forms.ChoiceField(
         label=_("What did the citizen say?"),
         choices=FeedbackOutcome.choices,

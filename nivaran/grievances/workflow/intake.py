@@ -18,7 +18,7 @@ from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
-from nivaran.core.errors import InvalidInput, PermissionDenied
+from nivaran.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from nivaran.geo.models import Area
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
@@ -149,13 +149,16 @@ def grievance_register(
     source: str = "",
     language: str | None = None,
     intake_key: str | None = None,
+    intake_hash: str = "",
     at: datetime | None = None,
     linked_to: Grievance | None = None,
     subscribers: Sequence[Subscriber] = (),
 ) -> tuple[Grievance, bool]:
     """Register and route to L1. Returns (grievance, created); a repeated intake key
-    returns the grievance it first created. `linked_to`: the closed grievance this one
-    follows up (lodged after the window to reopen that one had passed). `subscribers`:
+    returns the grievance it first created. `intake_hash`: a digest of what the request
+    asked for, stored with the key; a repeated key with another digest is refused
+    (`idempotency_key_reuse`). `linked_to`: the closed grievance this one follows up
+    (lodged after the window to reopen that one had passed). `subscribers`:
     webhook endpoints told of this registration and of each later change of status."""
     if actor.role not in REGISTRARS:
         raise PermissionDenied("Your role does not register grievances.")
@@ -166,7 +169,7 @@ def grievance_register(
             fields={"citizen.mobile": [_("Not the mobile number you have proved by OTP.")]},
         )
     if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
-        return existing, False
+        return _replayed(existing, intake_hash), False
     category, area = _clean(
         citizen_name=citizen_name,
         mobile=mobile,
@@ -212,6 +215,7 @@ def grievance_register(
                 registered_by=actor,
                 updated_at=at,
                 intake_key=intake_key,
+                intake_hash=intake_hash if intake_key else "",
                 linked_to=linked_to,
             )
             grievance.number = grievance_number(profile, at, grievance.pk)
@@ -246,9 +250,20 @@ def grievance_register(
     except IntegrityError:
         # A concurrent retry with the same intake key won the race.
         if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
-            return existing, False
+            return _replayed(existing, intake_hash), False
         raise
     return grievance, True
+
+
+def _replayed(existing: Grievance, intake_hash: str) -> Grievance:
+    """The grievance a repeated intake key first registered, if the retry asks for the
+    same; a key stored before digests were kept (or without one) replays whatever comes."""
+    if intake_hash and existing.intake_hash and intake_hash != existing.intake_hash:
+        raise TransitionNotAllowed(
+            _("This Idempotency-Key was used with a different request."),
+            code="idempotency_key_reuse",
+        )
+    return existing
 
 
 def _citizen(*, name: str, mobile: str, language: str) -> Citizen:

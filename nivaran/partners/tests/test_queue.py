@@ -69,12 +69,16 @@ def test_correct_and_accept(client):
 def test_invalid_corrections_are_a_400_and_change_nothing(client):
     record_id = send(client)
     analyst = client_for("analyst")
-    for corrections in ({"mobile": "123"}, {"category": "NOPE"}, {"external_id": "X"}):
+    for corrections, field in (
+        ({"mobile": "123"}, "corrections.mobile"),
+        ({"category": "NOPE"}, "corrections.category"),
+        ({"external_id": "X"}, "corrections.external_id"),
+    ):
         response = analyst.post(
             f"{QUEUE}{record_id}/accept/", {"corrections": corrections}, format="json"
         )
         assert response.status_code == 400, corrections
-        assert "corrections" in response.json()["fields"]
+        assert field in response.json()["fields"], response.json()
     assert PartnerRecord.objects.get().status == "pending"
     assert not Grievance.objects.exists()
 
