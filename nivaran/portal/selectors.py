@@ -26,7 +26,7 @@ from nivaran.grievances.models import (
 from nivaran.grievances.quality import atrs_of
 from nivaran.grievances.selectors import grievances_visible_to
 from nivaran.grievances.workflow import ACTIVE
-from nivaran.grievances.workflow.table import reopen_until
+from nivaran.grievances.workflow.lifecycle import reopen_until
 from nivaran.portal.models import Attachment, GrievanceLocation
 from nivaran.profiles.loader import active_profile
 

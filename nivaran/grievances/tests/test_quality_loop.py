@@ -23,7 +23,7 @@ from nivaran.grievances.models import (
     SpecialClose,
 )
 from nivaran.grievances.workflow import BY_ACTION, grievance_act
-from nivaran.grievances.workflow.table import sampled
+from nivaran.grievances.workflow.quality_loop import sampled
 from nivaran.notifications.models import Message
 from nivaran.profiles.loader import active_profile
 

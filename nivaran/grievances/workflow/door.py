@@ -21,16 +21,8 @@ from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied, Transi
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import business_calendar
 from nivaran.grievances.models import Grievance, GrievanceEvent, Status
-from nivaran.grievances.workflow.table import (
-    ACTIVE,
-    BY_ACTION,
-    KEEP,
-    TRANSITIONS,
-    Change,
-    Context,
-    Reach,
-    Transition,
-)
+from nivaran.grievances.workflow.base import ACTIVE, KEEP, Change, Context, Reach, Transition
+from nivaran.grievances.workflow.table import BY_ACTION, TRANSITIONS
 from nivaran.notifications.services import messages_queue
 from nivaran.notifications.webhooks import webhooks_queue
 from nivaran.org.selectors import (
@@ -170,16 +162,7 @@ def _apply(ctx: Context, t: Transition, change: Change) -> Grievance:
     if change.post is not KEEP and g.status == Status.CONFLICT:
         messages += notify.to_officer(g.assigned_to, g, "conflict")  # with its new deadline
     elif change.post is not KEEP and g.status in ACTIVE:
-        purpose = {
-            "escalate": "escalated",
-            "reopen": "reopened_on_review",
-            "review_special_close": "reopened_on_review",
-            "clarify_conflict": "conflict_clarified",
-            "recall": "recalled",
-        }.get(t.action, "reopened")
-        messages += notify.to_officer(g.assigned_to, g, purpose)
-    if t.action == "flag_overdue":
-        messages += notify.to_officer(g.assigned_to, g, "overdue")
+        messages += notify.to_officer(g.assigned_to, g, t.tells_officer)
     messages_queue(messages=messages, at=ctx.at)
     if g.status != from_status:  # pushed to the grievance's subscribers (partner webhooks)
         webhooks_queue(grievance=g, action=t.action, previous_status=from_status, at=ctx.at)

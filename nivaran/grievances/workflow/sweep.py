@@ -22,7 +22,8 @@ from nivaran.core.errors import PermissionDenied
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
 from nivaran.grievances.models import Grievance, GrievanceEvent
-from nivaran.grievances.workflow.table import BY_ACTION, TOP_LEVEL, Transition
+from nivaran.grievances.workflow.base import TOP_LEVEL, Transition
+from nivaran.grievances.workflow.table import BY_ACTION
 from nivaran.notifications.services import Outgoing, messages_queue
 from nivaran.org.selectors import LevelResolver
 from nivaran.profiles.loader import active_profile
