@@ -203,3 +203,41 @@ class SpecialCloseInput(serializers.Serializer[dict[str, object]]):
     reason_code = serializers.CharField(
         max_length=60, help_text=_("One of the profile's special-close reasons.")
     )
+
+
+class ChangeTypeInput(serializers.Serializer[dict[str, object]]):
+    category = serializers.CharField(
+        max_length=40,
+        help_text=_("Code of the complaint type it should have been lodged under (M1)."),
+    )
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the type is changed."))
+
+
+class TransferInput(serializers.Serializer[dict[str, object]]):
+    department = serializers.CharField(
+        max_length=40, help_text=_("Code of the department the grievance belongs to.")
+    )
+    category = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "A complaint type of that department; by default its 'Others' type, or the "
+            "grievance's own type if it belongs there."
+        ),
+    )
+    reason = serializers.CharField(max_length=2000, help_text=_("Why it belongs there."))
+
+
+class OutOfJurisdictionInput(TransferInput):
+    department = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Code of the department it belongs to; left out, it goes to the CMO grievance "
+            "cell's re-routing queue."
+        ),
+    )

@@ -30,6 +30,9 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected")
     SPECIAL_CLOSED = "special_closed", _("Special closed")
+    # M2: marked out of jurisdiction at L4 with no department named; the CMO grievance
+    # cell's re-routing queue transfers it.
+    OUT_OF_JURISDICTION = "out_of_jurisdiction", _("Out of jurisdiction: awaiting re-routing")
 
 
 def citizen_name_key(name: str) -> str:

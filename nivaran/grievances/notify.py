@@ -42,6 +42,14 @@ def to_citizen(grievance: Grievance, purpose: str, **extra: str) -> Outgoing:
                 "If it is not resolved, you may reopen it within %(days)s days."
             ),
             "rejected": _("Grievance %(number)s could not be taken up: %(reason)s"),
+            "transferred": _(
+                "Grievance %(number)s is sent to the %(department)s department, "
+                "which deals with it."
+            ),
+            "rerouting": _(
+                "Grievance %(number)s is being sent to the department that deals with it. "
+                "You will be told which."
+            ),
         }
         body = texts[purpose] % {"number": grievance.number, "helpline": helpline or "", **extra}
     return Outgoing(
@@ -73,6 +81,10 @@ def to_officer(officer: User | None, grievance: Grievance, purpose: str) -> list
             "conflict_clarified": _(
                 "Grievance %(number)s is back with you after the secretary's clarification. "
                 "Due %(due)s."
+            ),
+            "transferred": _(
+                "Grievance %(number)s was transferred to your department; it is with you at "
+                "L%(level)s, due %(due)s."
             ),
             "recalled": _(
                 "The ATR on grievance %(number)s was recalled after field validation; "

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from nivaran.accounts.models import User
@@ -166,3 +167,33 @@ def inbox_counts(*, actor: User, now: datetime | None = None) -> dict[str, int]:
         "overdue": mine.filter(overdue_q(now)).count(),
         "emergency": emergencies.count(),
     }
+
+
+ROUTING_ACTIONS = ("transfer", "mark_out_of_jurisdiction")
+
+
+def routing_counts(
+    *, by: str, since: datetime | None = None, until: datetime | None = None
+) -> list[dict[str, int]]:
+    """Transfers and out-of-jurisdiction marks (M2), per department they left (`by` =
+    "department") or per officer who made them ("officer"), for analytics and rankings.
+
+    Each row: `key` (department or user id) and a count per action. Not scoped: the
+    analytics layer decides who sees which rows.
+    """
+    key = KT("data__from_department") if by == "department" else F("actor_id")
+    events = GrievanceEvent.objects.filter(action__in=ROUTING_ACTIONS)
+    if since is not None:
+        events = events.filter(at__gte=since)
+    if until is not None:
+        events = events.filter(at__lt=until)
+    rows: dict[int, dict[str, int]] = {}
+    for value, action, count in (
+        events.annotate(key=key)
+        .values_list("key", "action")
+        .annotate(n=Count("id"))
+        .order_by("key", "action")
+    ):
+        row = rows.setdefault(int(value), {"key": int(value), **dict.fromkeys(ROUTING_ACTIONS, 0)})
+        row[action] = count
+    return list(rows.values())

@@ -157,7 +157,19 @@ def load_profile(name: str) -> Profile:
     if not 1 <= profile.hod_level <= 4:
         raise ProfileError(f"{where}: head_of_department must be a level from 1 to 4")
     _check_quality_rules(profile, where)
+    _check_routing_rules(profile, where)
     return profile
+
+
+def _check_routing_rules(profile: Profile, where: str) -> None:
+    """The officers' routing tools (M1, M2) read these."""
+    rules = profile.rules
+    if int(rules.get("type_change_window_days", 0)) < 0:
+        raise ProfileError(f"{where}: rules.type_change_window_days cannot be negative")
+    if rules.get("type_change_window_calendar", "calendar") not in {"calendar", "working"}:
+        raise ProfileError(
+            f"{where}: rules.type_change_window_calendar must be calendar or working"
+        )
 
 
 def _check_quality_rules(profile: Profile, where: str) -> None:

@@ -16,10 +16,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from nivaran.catalog.models import Category
 from nivaran.core.files import MAX_FILES
 from nivaran.grievances.inputs import SubmitAtrInput
 from nivaran.grievances.models import FeedbackCall, FeedbackOutcome, Status
 from nivaran.grievances.workflow import BY_ACTION
+from nivaran.org.models import Department
 from nivaran.profiles.loader import active_profile
 
 TEXTAREA = {"rows": 3}
@@ -240,6 +242,82 @@ class SpecialCloseForm(ActionForm):
         ]
 
 
+def _local(obj: Any) -> str:
+    hindi = getattr(obj, "name_hi", "") if get_language() == "hi" else ""
+    return str(hindi or obj.name)
+
+
+def category_choices() -> list[tuple[str, Any]]:
+    """Every open complaint type, grouped by department, in the page's language."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for c in (
+        Category.objects.filter(is_active=True, selectable=True)
+        .select_related("department")
+        .order_by("department__name", "name")
+    ):
+        groups.setdefault(_local(c.department), []).append((c.code, f"{_local(c)} ({c.code})"))
+    return [("", _("Choose a complaint type")), *groups.items()]
+
+
+def department_choices() -> list[tuple[str, Any]]:
+    return [("", _("Choose a department"))] + [
+        (d.code, _local(d)) for d in Department.objects.order_by("name")
+    ]
+
+
+# pickers.js adds a search box in front of it.
+SEARCHABLE = {"data-searchable": "", "data-search-placeholder": _("Search by name or code")}
+
+
+class ChangeTypeForm(ActionForm):
+    action = "change_type"
+    category = forms.ChoiceField(
+        label=_("Correct complaint type"), widget=forms.Select(attrs=SEARCHABLE)
+    )
+    reason = forms.CharField(
+        label=_("Why the type is changed"), max_length=2000, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+
+
+class TransferForm(ActionForm):
+    action = "transfer"
+    department = forms.ChoiceField(label=_("Department it belongs to"))
+    category = forms.ChoiceField(
+        label=_("Complaint type in that department"),
+        required=False,
+        help_text=_("Left empty: the department's 'Others' type."),
+        widget=forms.Select(attrs=SEARCHABLE),
+    )
+    reason = forms.CharField(
+        label=_("Why it belongs there"), max_length=2000, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = department_choices()  # type: ignore[attr-defined]
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+
+
+class OutOfJurisdictionForm(TransferForm):
+    action = "mark_out_of_jurisdiction"
+    department = forms.ChoiceField(
+        label=_("Department it belongs to"),
+        required=False,
+        help_text=_("Left empty: the CMO grievance cell re-routes it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [  # type: ignore[attr-defined]
+            ("", _("Not known: the CMO grievance cell re-routes it")),
+            *department_choices()[1:],
+        ]
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -252,6 +330,9 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         ReviewSpecialCloseForm,
         RecallForm,
         ReopenForm,
+        ChangeTypeForm,
+        TransferForm,
+        OutOfJurisdictionForm,
     )
 }
 

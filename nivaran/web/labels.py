@@ -19,6 +19,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "review_special_close": _("Review the special close"),
     "recall": _("Recall the ATR"),
     "reopen": _("Reopen"),
+    "change_type": _("Change the complaint type"),
+    "transfer": _("Transfer to another department"),
+    "mark_out_of_jurisdiction": _("Mark out of jurisdiction"),
 }
 
 # One line under the button: what the action does.
@@ -34,6 +37,13 @@ ACTION_HELP: dict[str, Promise] = {
     "review_special_close": _("Confirm the special close, or revert it to its level."),
     "recall": _("The ATR falls short of the standard: back to the head of department."),
     "reopen": _("Undo a rejection or special close; it goes back to its level."),
+    "change_type": _(
+        "Lodged under the wrong type: correct it within the allowed days; the deadline follows."
+    ),
+    "transfer": _("It belongs to another department: its L1 officer gets it with a new deadline."),
+    "mark_out_of_jurisdiction": _(
+        "Escalated to you but another department's: send it there, or to the CMO cell."
+    ),
 }
 
 # What a line of the history says happened.
@@ -50,6 +60,9 @@ EVENT_LABELS: dict[str, Promise] = {
     "reopen": _("Reopened"),
     "escalate": _("Escalated"),
     "flag_overdue": _("Flagged overdue"),
+    "change_type": _("Complaint type changed"),
+    "transfer": _("Transferred"),
+    "mark_out_of_jurisdiction": _("Marked out of jurisdiction"),
 }
 
 # Bootstrap colour of each status badge.
@@ -62,6 +75,7 @@ STATUS_COLOURS: dict[str, str] = {
     Status.CLOSED: "success",
     Status.REJECTED: "secondary",
     Status.SPECIAL_CLOSED: "dark",
+    Status.OUT_OF_JURISDICTION: "secondary",
 }
 
 

@@ -87,6 +87,9 @@ def test_under_haryana_a_disputed_atr_is_a_conflict_that_only_the_secretary_move
         "review_special_close": "secretary",
         "recall": "cmo",
         "reopen": "cmo",
+        "change_type": "officer_l1",
+        "transfer": "officer_l1",
+        "mark_out_of_jurisdiction": "secretary",
     }
     assert set(takers) | {"clarify_conflict", "escalate", "flag_overdue"} == set(BY_ACTION)
     inputs = {
@@ -98,6 +101,9 @@ def test_under_haryana_a_disputed_atr_is_a_conflict_that_only_the_secretary_move
         "review_special_close": {"decision": "confirm"},
         "recall": {"reasons": "x"},
         "reopen": {"reason": "x"},
+        "change_type": {"category": "REV-FLOOD", "reason": "x"},
+        "transfer": {"department": "PWR", "category": "PWR-SUP", "reason": "x"},
+        "mark_out_of_jurisdiction": {"reason": "x"},
     }
     for action, username in takers.items():
         response = post(world, username, number, action, inputs[action], format="json")

@@ -23,6 +23,10 @@ GUARDED_FIELDS = {
     "assigned_post_id",
     "due_at",
     "is_overdue",
+    "category",
+    "category_id",
+    "department",
+    "department_id",
 }
 
 

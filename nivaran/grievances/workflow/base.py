@@ -64,6 +64,8 @@ class Change:
     due_at: Any = KEEP  # datetime | None
     is_overdue: bool | None = None
     closed_at: Any = KEEP
+    category: Any = KEEP  # Category: a new complaint type (change_type, transfer)
+    department: Any = KEEP  # Department: routed to another department
     note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     messages: list[Outgoing] = field(default_factory=list)

@@ -140,6 +140,10 @@ def _apply(ctx: Context, t: Transition, change: Change) -> Grievance:
         g.is_overdue = change.is_overdue
     if change.closed_at is not KEEP:
         g.closed_at = change.closed_at
+    if change.category is not KEEP:
+        g.category = change.category
+    if change.department is not KEEP:
+        g.department = change.department
     g.updated_at = ctx.at
     g.save()
     data = dict(change.data)

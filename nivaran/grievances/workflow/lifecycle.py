@@ -172,6 +172,11 @@ def escalate(ctx: Context) -> Change:
         post=post,
         due_at=due,
         note=f"Deadline at L{level - 1} passed; escalated to L{level}.",
+        # Where it came from: no officer may send it back there (M2).
+        data={
+            "from_post": ctx.grievance.assigned_post_id,
+            "from_officer": ctx.grievance.assigned_to_id,
+        },
     )
 
 

@@ -71,6 +71,8 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
                 "area_path",
                 "category_id",
                 "emergency",
+                "assigned_post_id",
+                "assigned_to_id",
             )[:BATCH]
         )
         if not rows:
@@ -81,7 +83,7 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
         targets: dict[tuple[Any, ...], tuple[int | None, int | None, datetime]] = {}
         groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
         for row in rows:
-            _id, _num, _status, level, dept, path, cat, emergency = row
+            _id, _num, _status, level, dept, path, cat, emergency, _post, _holder = row
             key = (level + 1, dept, path, cat, emergency)
             if key not in targets:
                 post = resolver.post_for(
@@ -118,6 +120,8 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
                         assigned_to_id=holder_id,
                         due_at=due,
                         note=f"Deadline at L{level - 1} passed; escalated to L{level}.",
+                        # Where it came from: no officer may send it back there (M2).
+                        data={"from_post": m[8], "from_officer": m[9]},
                     )
                 )
                 if holder_id:

@@ -12,6 +12,7 @@ from nivaran.grievances import inputs
 from nivaran.grievances.models import Status
 from nivaran.grievances.workflow import lifecycle as life
 from nivaran.grievances.workflow import quality_loop as loop
+from nivaran.grievances.workflow import routing
 from nivaran.grievances.workflow.base import ACTIVE, TOP_LEVEL, WAITING, Reach, Transition
 
 __all__ = ["ACTIVE", "BY_ACTION", "STATES", "TERMINAL", "TOP_LEVEL", "TRANSITIONS", "WAITING"]
@@ -30,6 +31,7 @@ FEEDBACK_OUTCOMES = {
     "unreachable_closed": S.CLOSED,
     "unreachable_special_close": S.SPECIAL_CLOSED,
 }
+REROUTERS = OFFICERS | {Role.CMO_GRIEVANCE_CELL}
 T, JURISDICTION, OWNER = Transition, Reach.JURISDICTION, Reach.OWNER
 
 # fmt: off
@@ -60,6 +62,16 @@ TRANSITIONS: tuple[Transition, ...] = (
       frozenset({Role.CITIZEN, Role.TELE_CALLER, Role.CMO_GRIEVANCE_CELL}), OWNER,
       life.reopen, inputs.ReasonInput, guard=life.guard_reopen,
       tells_officer="reopened_on_review"),
+    T("change_type", ACTIVE, {"done": None}, OFFICERS, JURISDICTION,
+      routing.change_type, inputs.ChangeTypeInput, guard=routing.guard_change_type,
+      tells_officer="transferred"),
+    T("transfer", ACTIVE | {S.OUT_OF_JURISDICTION}, {"done": S.OPEN}, REROUTERS, JURISDICTION,
+      routing.transfer, inputs.TransferInput, guard=routing.guard_transfer,
+      tells_officer="transferred"),
+    T("mark_out_of_jurisdiction", ACTIVE,
+      {"routed": S.OPEN, "rerouting": S.OUT_OF_JURISDICTION}, OFFICERS, JURISDICTION,
+      routing.mark_out_of_jurisdiction, inputs.OutOfJurisdictionInput,
+      guard=routing.guard_out_of_jurisdiction, tells_officer="transferred"),
     T("escalate", ACTIVE, {"done": None}, SYSTEM, Reach.SYSTEM,
       life.escalate, inputs.NoInput, guard=life.guard_due, tells_officer="escalated"),
     T("flag_overdue", ACTIVE, {"done": None}, SYSTEM, Reach.SYSTEM,

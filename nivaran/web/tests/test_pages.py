@@ -178,12 +178,19 @@ def test_the_officer_sees_a_form_for_each_allowed_action_only(world: World):
     grievance = world.register()
     html = signed_in("officer_l1").get(page_of(grievance)).text
     # special close is for the levels the profile allows (L3/L4 in Haryana's), not L1
-    assert action_buttons(html) == {"interim_reply", "submit_atr", "reject"}
+    # transfer: any officer of its chain may send it to the department it belongs to (M2)
+    assert action_buttons(html) == {"interim_reply", "submit_atr", "reject", "transfer"}
     assert "record_feedback" not in html
     assert 'name="summary"' in html and 'name="resolution_type"' in html
     assert 'type="date"' in html  # interim reply's expected_by
     hod = signed_in("hod").get(page_of(grievance)).text
-    assert action_buttons(hod) == {"interim_reply", "submit_atr", "reject", "special_close"}
+    assert action_buttons(hod) == {
+        "interim_reply",
+        "submit_atr",
+        "reject",
+        "special_close",
+        "transfer",
+    }
     assert 'name="reason_code"' in hod and "Matter is sub-judice in a court" in hod
 
 
