@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "nivaran.open311",
     "nivaran.callcentre",
     "nivaran.portal",
+    "nivaran.shares",
     "nivaran.web",
 ]
 
@@ -239,6 +240,9 @@ SPECTACULAR_SETTINGS = {
 # --- Nivaran ---------------------------------------------------------------
 # The state profile in force: a folder under nivaran/profiles/data/.
 NIVARAN_PROFILE = os.environ.get("NIVARAN_PROFILE", "haryana")
+# The platform's public address, for links in messages (a WhatsApp share's list); empty:
+# the address the request came in on.
+NIVARAN_SITE_URL = os.environ.get("SITE_URL", "")
 
 # Notification gateways: "console" (writes to the log and to a file) or "http".
 NIVARAN_SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")

@@ -9,6 +9,7 @@ from nivaran.geo.api import AreaListApi
 from nivaran.grievances import api as grievance_api
 from nivaran.grievances import fieldwork_api, quality_api
 from nivaran.org.api import DepartmentListApi, PostListApi
+from nivaran.shares.api import ShareRecipientsApi, ShareWhatsappApi
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -26,6 +27,12 @@ api_v1 = [
     path("areas/", AreaListApi.as_view(), name="areas"),
     path("departments/", DepartmentListApi.as_view(), name="departments"),
     path("posts/", PostListApi.as_view(), name="posts"),
+    path("shares/whatsapp/", ShareWhatsappApi.as_view(), name="share-whatsapp"),
+    path(
+        "shares/whatsapp/recipients/",
+        ShareRecipientsApi.as_view(),
+        name="share-whatsapp-recipients",
+    ),
     path("grievances/", grievance_api.GrievanceListApi.as_view(), name="grievances"),
     # Before grievances/<number>/: "search" is no grievance number.
     path("grievances/search/", grievance_api.GrievanceSearchApi.as_view(), name="grievance-search"),

@@ -382,7 +382,9 @@ class GrievanceDetailApi(APIView):
 # on one path per action (a typed method per action in a generated client), and as the
 # union of them all on the generic path, where the `action` parameter says which applies.
 
-ACTIONS: tuple[str, ...] = tuple(a for a, t in BY_ACTION.items() if t.reach != "system")
+ACTIONS: tuple[str, ...] = tuple(
+    a for a, t in BY_ACTION.items() if t.reach != "system" and t.offered
+)
 Inputs = type[serializers.Serializer[Any]]
 
 
@@ -451,6 +453,12 @@ class GrievanceActionApi(APIView):
     def post(self, request: Request, number: str, action: str) -> Response:
         actor = _actor(request)
         data = request.data  # a body that is not an object is a 400 before anything else
+        if action in BY_ACTION and not BY_ACTION[action].offered:
+            # Taken by its own service only (the WhatsApp share's record on each grievance).
+            return Response(
+                {"code": "unknown_action", "detail": f"There is no action {action!r}."},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         target = Grievance.objects.filter(number=number).values_list("pk", flat=True).first()
         if target is None:
             return Response(

@@ -241,3 +241,10 @@ class OutOfJurisdictionInput(TransferInput):
             "cell's re-routing queue."
         ),
     )
+
+
+class ShareWhatsappInput(serializers.Serializer[dict[str, object]]):
+    """What the share service (POST /api/v1/shares/whatsapp/) records on each grievance."""
+
+    recipient = serializers.CharField(max_length=60, help_text=_("The recipient's post code."))
+    share = serializers.IntegerField(min_value=1, help_text=_("The share's id."))

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from nivaran.shares import views as share_views
 from nivaran.web import views
 
 app_name = "web"
@@ -23,6 +24,7 @@ urlpatterns = [
         views.atr_document,
         name="atr-document",
     ),
+    path("shares/whatsapp/", share_views.share_whatsapp, name="share-whatsapp"),
     path("reviews/special-closes/", views.special_close_reviews, name="special-close-reviews"),
     path(
         "grievances/<str:number>/actions/<str:action>/",

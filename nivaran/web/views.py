@@ -30,6 +30,7 @@ from nivaran.grievances.models import ActionTakenReport, Grievance
 from nivaran.grievances.selectors import GrievanceFilters
 from nivaran.grievances.workflow import BY_ACTION, allowed_actions, grievance_act
 from nivaran.portal import selectors as portal_selectors
+from nivaran.shares.views import share_recipients_for
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 from nivaran.web.forms import InboxFilterForm, action_form
 from nivaran.web.labels import action_label, event_label, status_label
@@ -115,6 +116,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "atrs": atrs,
             "filtered": bool(filters.status or filters.level),
             "now": now,
+            "share_recipients": share_recipients_for(actor) if grievances else [],
         },
     )
 
@@ -164,6 +166,8 @@ def grievance(request: HttpRequest, number: str) -> HttpResponse:
 @shows_domain_errors
 def grievance_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     actor = _actor(request)
+    if action in BY_ACTION and not BY_ACTION[action].offered:
+        raise Http404  # the share's record is taken by the share service only
     grievance = selectors.grievance_get(actor=actor, number=number)
     data = _action_data(request, action)
     try:

@@ -93,6 +93,9 @@ class Transition:
     guard: Guard | None = None
     # The SMS purpose (notify.to_officer) for the officer the action assigns it to.
     tells_officer: str = "reopened"
+    # False: taken only by its own service (the WhatsApp share), so neither the pages'
+    # buttons nor the API's action paths offer it.
+    offered: bool = True
 
     @property
     def description(self) -> str:

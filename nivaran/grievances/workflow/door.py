@@ -95,7 +95,7 @@ def allowed_actions(*, actor: User, grievance: Grievance) -> list[str]:
     ctx = Context(grievance, actor, {}, timezone.now(), profile, profile.calendar)
     allowed = []
     for t in TRANSITIONS:
-        if grievance.status not in t.sources or t.reach == Reach.SYSTEM:
+        if grievance.status not in t.sources or t.reach == Reach.SYSTEM or not t.offered:
             continue
         if not _may(actor, grievance, t, jurisdictions):
             continue

@@ -1,4 +1,5 @@
-"""The officers' routing tools: type change (M1), transfer and out of jurisdiction (M2).
+"""The officers' routing tools: type change (M1), transfer and out of jurisdiction (M2),
+and the record of a WhatsApp share (M3).
 
 A grievance escalated to an officer may never be sent back, by transfer or by out of
 jurisdiction, to a post (or the officer holding it) it was escalated from: the reason
@@ -310,4 +311,32 @@ def mark_out_of_jurisdiction(ctx: Context) -> Change:
         note=ctx.data["reason"],
         data=_moved(g, None, None, None),
         messages=[notify.to_citizen(g, "rerouting")],
+    )
+
+
+# --- WhatsApp share (M3) ----------------------------------------------------------------
+
+
+def guard_share(ctx: Context) -> str | None:
+    """the profile's rule; L1, L2 and L3 officers of its chain"""
+    if not ctx.profile.rules.get("whatsapp_share"):
+        return _("Grievances are not shared over WhatsApp in this state")
+    if _level_of_actor(ctx) not in {1, 2, 3}:
+        return _("Only its L1, L2 and L3 officers share a grievance")
+    return None
+
+
+def share_whatsapp(ctx: Context) -> Change:
+    """Shared over WhatsApp with a subordinate or field officer (M3), by the share service,
+    which sends the one message for the whole list."""
+    post = Post.objects.select_related("holder").get(code=ctx.data["recipient"])
+    holder = post.holder
+    return Change(
+        note=_("Shared on WhatsApp with %(name)s (%(post)s)")
+        % {"name": holder.get_full_name() if holder else "-", "post": post.title},
+        data={
+            "share": ctx.data["share"],
+            "recipient_post": post.code,
+            "recipient": holder.username if holder else None,
+        },
     )
