@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "nivaran.catalog",
     "nivaran.grievances",
     "nivaran.notifications",
+    "nivaran.otp",
     "nivaran.profiles",
     "nivaran.partners",
     "nivaran.open311",
