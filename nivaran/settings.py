@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "nivaran.open311",
     "nivaran.callcentre",
     "nivaran.portal",
+    "nivaran.staffprofile",
     "nivaran.web",
 ]
 
