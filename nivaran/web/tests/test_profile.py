@@ -77,12 +77,12 @@ def test_wrong_codes_tell_the_tries_left_then_lock_out(world: World):
     code = code_sent_to(NEW)
     bad = f"{(int(code) + 1) % 1_000_000:06d}"
     for left in ("4 more times", "3 more times", "2 more times", "1 more time"):
-        page = client.post("/profile/mobile/confirm/", {"code": bad})
-        assert page.status_code == 400 and left in page.content.decode()
-    page = client.post("/profile/mobile/confirm/", {"code": bad}).content.decode()
-    assert "Too many wrong OTPs" in page and "15 minutes" in page
-    page = client.post("/profile/mobile/confirm/", {"code": code}).content.decode()
-    assert "Too many wrong OTPs" in page
+        answer = client.post("/profile/mobile/confirm/", {"code": bad})
+        assert answer.status_code == 400 and left in answer.content.decode()
+    locked = client.post("/profile/mobile/confirm/", {"code": bad}).content.decode()
+    assert "Too many wrong OTPs" in locked and "15 minutes" in locked
+    right = client.post("/profile/mobile/confirm/", {"code": code}).content.decode()
+    assert "Too many wrong OTPs" in right
     assert User.objects.get(username="officer_l1").mobile == "9000000001"
     assert ProfileChange.objects.filter(kind="locked").count() == 2
 
