@@ -198,13 +198,19 @@ postgres_only = pytest.mark.skipif(
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_verifies_of_one_challenge_succeed_once():
+@pytest.mark.parametrize("who", ["officer", "citizen"])
+def test_concurrent_verifies_of_one_challenge_succeed_once(who: str):
     from nivaran.testing.world import build_world
 
     officer = build_world()["officer_l1"]
-    otp_send_to_self(actor=officer, purpose=MERGE)
-    code = code_sent_to(officer.mobile)
-    outcomes = _race(6, lambda: otp_verify_self(actor=officer, purpose=MERGE, code=code))
+    if who == "officer":
+        otp_send_to_self(actor=officer, purpose=MERGE)
+        code = code_sent_to(officer.mobile)
+        outcomes = _race(6, lambda: otp_verify_self(actor=officer, purpose=MERGE, code=code))
+    else:
+        otp_send(mobile=NEW, purpose="app")
+        code = code_sent_to(NEW)
+        outcomes = _race(6, lambda: otp_verify(mobile=NEW, purpose="app", code=code))
     assert outcomes == ["ok"] + ["otp_refused"] * 5
     assert OtpChallenge.objects.filter(used_at__isnull=False).count() == 1
 
