@@ -64,12 +64,14 @@ INSTALLED_APPS = [
     "nivaran.catalog",
     "nivaran.grievances",
     "nivaran.notifications",
+    "nivaran.otp",
     "nivaran.profiles",
     "nivaran.partners",
     "nivaran.open311",
     "nivaran.callcentre",
     "nivaran.portal",
     "nivaran.shares",
+    "nivaran.staffprofile",
     "nivaran.web",
 ]
 

@@ -10,6 +10,7 @@ from nivaran.grievances import api as grievance_api
 from nivaran.grievances import fieldwork_api, quality_api
 from nivaran.org.api import DepartmentListApi, PostListApi
 from nivaran.shares.api import ShareRecipientsApi, ShareWhatsappApi
+from nivaran.staffprofile import api as me_api
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -23,6 +24,10 @@ api_v1 = [
         ),
         name="docs",
     ),
+    # The signed-in staff member's own profile (nivaran/staffprofile/api.py).
+    path("me/", me_api.MeApi.as_view(), name="me"),
+    path("me/mobile/otp/", me_api.MeMobileOtpApi.as_view(), name="me-mobile-otp"),
+    path("me/mobile/", me_api.MeMobileApi.as_view(), name="me-mobile"),
     path("categories/", CategoryListApi.as_view(), name="categories"),
     path("areas/", AreaListApi.as_view(), name="areas"),
     path("departments/", DepartmentListApi.as_view(), name="departments"),

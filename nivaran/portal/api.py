@@ -26,9 +26,10 @@ from nivaran.core.clients import client_address
 from nivaran.core.errors import InvalidInput, NotFound
 from nivaran.grievances.api import ErrorSerializer
 from nivaran.grievances.models import Channel, FeedbackChannel, Grievance
+from nivaran.otp.models import OtpPurpose
+from nivaran.otp.services import VALID_FOR, otp_send
 from nivaran.portal import selectors
-from nivaran.portal.models import CitizenToken, OtpPurpose
-from nivaran.portal.otp import VALID_FOR, otp_send
+from nivaran.portal.models import CitizenToken
 from nivaran.portal.serializers import (
     CitizenAreaQuery,
     CitizenAreasSerializer,

@@ -1,4 +1,6 @@
-"""The citizen portal's own rows: OTP challenges, a grievance's location and attachments."""
+"""The citizen portal's own rows: a grievance's location and attachments, citizen tokens.
+
+OTP challenges live in nivaran.otp (citizens and staff share them)."""
 
 from __future__ import annotations
 
@@ -6,40 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nivaran.accounts.models import mobile_validator
-
-
-class OtpPurpose(models.TextChoices):
-    LODGE = "lodge", _("Lodge a grievance")
-    TRACK = "track", _("Track a grievance")
-    APP = "app", _("Sign in to the citizen app")
-
-
-class OtpChallenge(models.Model):
-    """One OTP sent to a mobile. Only a keyed hash of the code is kept."""
-
-    mobile = models.CharField(_("mobile"), max_length=10, validators=[mobile_validator])
-    purpose = models.CharField(_("purpose"), max_length=10, choices=OtpPurpose.choices)
-    code_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(_("created at"))
-    expires_at = models.DateTimeField(_("expires at"))
-    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
-    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
-    # The address the request came from (core.clients.client_address), for its limit.
-    client = models.CharField(_("client address"), max_length=64, blank=True, default="")
-    # False: no SMS was sent (the track page's answer to an unknown number and mobile).
-    delivered = models.BooleanField(_("SMS sent"), default=True)
-
-    class Meta:
-        verbose_name = _("OTP challenge")
-        verbose_name_plural = _("OTP challenges")
-        indexes = [
-            models.Index(fields=["mobile", "created_at"], name="otp_mobile_recent"),
-            models.Index(fields=["client", "created_at"], name="otp_client_recent"),
-            models.Index(fields=["created_at"], name="otp_recent"),
-        ]
-
-    def __str__(self) -> str:
-        return f"OTP {self.purpose} for {self.mobile} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class GrievanceLocation(models.Model):

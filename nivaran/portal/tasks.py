@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from nivaran.portal.otp import otp_challenges_purge
+from nivaran.otp.services import otp_challenges_purge
 from nivaran.portal.tokens import citizen_tokens_purge
 
 

@@ -25,8 +25,9 @@ from rest_framework.request import Request
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.core.keys import api_key_hash, api_key_new
-from nivaran.portal.models import CitizenToken, OtpPurpose
-from nivaran.portal.otp import otp_verify
+from nivaran.otp.models import OtpPurpose
+from nivaran.otp.services import otp_verify
+from nivaran.portal.models import CitizenToken
 from nivaran.portal.services import citizen_user_for
 
 SCHEME = "Bearer"

@@ -20,6 +20,7 @@ from nivaran.core.clients import client_address
 from nivaran.core.errors import DomainError, InvalidInput, TransitionNotAllowed
 from nivaran.core.files import MAX_FILES
 from nivaran.grievances.models import FeedbackChannel, Grievance, Status
+from nivaran.otp.services import OtpRateLimited, OtpRefused, otp_send, otp_verify
 from nivaran.portal import selectors
 from nivaran.portal.forms import (
     FeedbackForm,
@@ -29,7 +30,6 @@ from nivaran.portal.forms import (
     StartForm,
     TrackForm,
 )
-from nivaran.portal.otp import OtpRateLimited, OtpRefused, otp_send, otp_verify
 from nivaran.portal.services import (
     Location,
     citizen_feedback_give,

@@ -13,6 +13,8 @@ urlpatterns = [
     # The feedback desk (nivaran/web/desk.py) and field validation (nivaran/web/field.py).
     path("feedback/", include("nivaran.web.desk")),
     path("field/", include("nivaran.web.field")),
+    # The staff member's own profile (nivaran/web/profile.py).
+    path("profile/", include("nivaran.web.profile")),
     path("grievances/<str:number>/", views.grievance, name="grievance"),
     path(
         "grievances/<str:number>/attachments/<int:attachment_id>/",

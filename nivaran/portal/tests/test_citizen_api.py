@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from nivaran.accounts.models import User
 from nivaran.grievances.models import FeedbackCall, Grievance
-from nivaran.portal.models import Attachment, CitizenToken, OtpChallenge
+from nivaran.otp.models import OtpChallenge
+from nivaran.portal.models import Attachment, CitizenToken
 from nivaran.portal.tests.citizen_api import BASE, as_citizen, as_staff, citizen_token, lodge_body
 from nivaran.portal.tests.helpers import PDF, PNG
 from nivaran.portal.tests.test_feedback import closed, with_atr

@@ -8,7 +8,8 @@ from django.urls import reverse
 from nivaran.accounts.roles import Role
 from nivaran.grievances.models import Grievance
 from nivaran.notifications.models import Message
-from nivaran.portal.models import Attachment, GrievanceLocation, OtpChallenge
+from nivaran.otp.models import OtpChallenge
+from nivaran.portal.models import Attachment, GrievanceLocation
 from nivaran.portal.tests.helpers import EXE, PDF, PNG, last_otp
 from nivaran.testing.world import World
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from nivaran.notifications.models import Message
-from nivaran.portal.models import OtpChallenge
-from nivaran.portal.otp import OtpRateLimited, OtpRefused, otp_send, otp_verify
+from nivaran.otp.models import OtpChallenge
+from nivaran.otp.services import OtpRateLimited, OtpRefused, otp_send, otp_verify
 from nivaran.portal.tests.helpers import last_otp
 
 MOBILE = "9812345678"

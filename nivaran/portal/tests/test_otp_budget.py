@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nivaran.notifications.models import Message
-from nivaran.portal.models import OtpChallenge
-from nivaran.portal.otp import OtpRateLimited, otp_send
+from nivaran.otp.models import OtpChallenge
+from nivaran.otp.services import OtpRateLimited, otp_send
 from nivaran.portal.tests.helpers import last_otp
 from nivaran.testing.world import World
 

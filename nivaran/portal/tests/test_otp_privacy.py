@@ -14,8 +14,8 @@ from django.utils import timezone
 from nivaran.notifications.models import Message, MessageStatus
 from nivaran.notifications.services import outbox_deliver
 from nivaran.notifications.tests.test_outbox import provider  # noqa: F401 - a fixture
-from nivaran.portal.models import OtpChallenge
-from nivaran.portal.otp import otp_send, otp_verify
+from nivaran.otp.models import OtpChallenge
+from nivaran.otp.services import otp_send, otp_verify
 from nivaran.portal.tasks import purge_otp_challenges
 from nivaran.portal.tests.helpers import last_otp
 
