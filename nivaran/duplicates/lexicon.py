@@ -21,31 +21,51 @@ GROUPS: tuple[str, ...] = (
     "excess inflated wrong galat jyada zyada adhik zyaada ज्यादा ज़्यादा गलत अधिक बढ़ा",
     "pipe pipeline line पाइप पाइपलाइन लाइन",
     "leak leaking leakage toot tuti tooti phati fati broken damaged टूटी टूट फटी लीक",
-    "dirty contaminated polluted ganda gandi gandaa ganda_paani मटमैला गंदा गंदी दूषित",
-    "handpump hand_pump nal nalka हैंडपंप नल नलका",
+    "dirty muddy smell smells stink badbu बदबू contaminated polluted ganda gandi gandaa "
+    "ganda_paani मटमैला गंदा गंदी दूषित",
+    "handpump हैंडपंप",
+    "tap taps nal nalka नल नलका",
     "tanker टैंकर",
-    "streetlight street_light streetlights खंभे स्ट्रीटलाइट",
+    "streetlight street_light streetlights street_lights स्ट्रीटलाइट स्ट्रीट_लाइट",
     "pole khamba खंभा",
     # roads and sanitation
-    "road sadak sarak सड़क सडक रोड",
-    "pothole potholes gadda gadde gaddhe गड्ढे गड्ढा",
+    "road sadak sarak rasta raasta सड़क सडक रोड रास्ता",
+    "pothole potholes gadda gadde gaddhe gaddon गड्ढे गड्ढा गड्ढों",
+    "main mukhya मुख्य",
+    "highway rajmarg राजमार्ग",
+    "rain rains baarish barish varsha बारिश वर्षा",
+    "street lane gali गली",
     "drain naali nali nala sewer sewage गंदा_नाला नाली नाला सीवर",
     "blocked choked jam band bandh overflowing overflow ruki ruka rukawat चोक जाम बंद रुकी",
-    "garbage kachra kooda kuda waste rubbish कचरा कूड़ा कूडा",
+    "garbage kachre kachre kachra kooda kuda waste rubbish कचरा कूड़ा कूडा",
     "toilet shauchalay sauchalay शौचालय",
-    "waterlogging bhara bhar_gaya jalbhrav जलभराव भरा",
+    "waterlogging jalbharav jalbhrav जलभराव",
     "cleaning safai saaf सफाई साफ",
+    "collected collect lifted lift lifts uthaya uthana उठाया उठाना",
+    "heap heaps pile piles piling dher ढेर",
+    "flowing flows flow beh bah bahta बह बहता",
+    "ill sick illness bimar beemar बीमार",
     # welfare
     "pension पेंशन penshan",
     "oldage old_age vridha vriddha budhapa बुढ़ापा वृद्धावस्था वृद्धा",
     "widow vidhva vidhwa विधवा",
     "ration राशन rashan",
     "card kard कार्ड",
+    "name naam नाम",
+    "removed remove deleted cancelled cut kaat kat काट काटा हटा",
+    "reason karan wajah vajah कारण वजह",
+    "without bina बिना",
+    "received receive got given credited credit mili mila milna मिली मिला मिलना",
     "depot dealer dukan shop डिपो डीलर दुकान",
     "wheat gehu gehun गेहूं गेहूँ",
     "scholarship chhatravritti vazifa छात्रवृत्ति",
     "house awas makan ghar आवास मकान घर",
     "installment kisht किस्त",
+    "second dusri doosri dusra दूसरी दूसरा",
+    "scheme yojana योजना",
+    "released release jari issued जारी",
+    "dark andhera अंधेरा",
+    "night raat रात",
     "gas cylinder सिलेंडर गैस",
     # revenue and land
     "land jameen zameen bhumi jamin ज़मीन जमीन भूमि",
@@ -55,7 +75,7 @@ GROUPS: tuple[str, ...] = (
     "boundary demarcation nishandehi paimaish सीमा निशानदेही पैमाइश",
     "certificate praman_patra praman प्रमाण प्रमाणपत्र सर्टिफिकेट",
     "caste jaati jati जाति",
-    "income aay आय",
+    "income",
     "crop fasal फसल फसलों",
     "compensation muavza muaavja muavja claim मुआवजा मुआवज़ा",
     "insurance bima बीमा",
@@ -66,6 +86,9 @@ GROUPS: tuple[str, ...] = (
     "money paise paisa rupees rupaye bribe rishvat riswat पैसे रुपये रिश्वत",
     "salary wage wages vetan mazdoori majduri मजदूरी वेतन",
     "school vidyalay skool स्कूल विद्यालय",
+    "government sarkari सरकारी",
+    "daughter beti बेटी",
+    "son beta बेटा",
     "teacher adhyapak shikshak masterji अध्यापक शिक्षक",
     "hospital aspatal haspatal अस्पताल",
     "doctor daktar डॉक्टर डाक्टर",
@@ -89,7 +112,8 @@ STOPWORD_FORMS = (
     "hai hain tha thi the ho raha rahi rahe ki ka ke ko se mein me par aur bhi to hi yeh ye "
     "vah wo is us hum mera meri mere hamara hamari hamare aap kripya shikayat samasya "
     "karein kare kiya kar diya di gaya gayi gaye jaldi turant dhanyavad ab tak lekin pass "
-    "baar kai hua hui huye hue हुआ हुई हुए ago pehle पहले "
+    "baar kai being getting people log लोग most does under onto front near lie big make am up "
+    "avedan आवेदन hafton हफ्तों hua hui huye hue हुआ हुई हुए ago pehle पहले "
     # durations: two reports of one problem rarely give the same one
     "one two three four five six seven eight nine ten a_few few last past over more than "
     "ek do teen char paanch chhah saat aath nau das एक दो तीन चार पांच छह सात आठ नौ दस "

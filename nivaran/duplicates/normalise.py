@@ -102,12 +102,13 @@ def _concepts() -> dict[str, str]:
     concepts: dict[str, str] = {}
     for group in GROUPS:
         forms = group.split()
-        for form in forms:
-            concepts.setdefault(phonetic(form), forms[0])
+        for form in forms:  # "old_age": the two words "old age", or "oldage"
+            concepts.setdefault(phonetic(form.replace("_", "")), forms[0])
     return concepts
 
 
 CONCEPTS = _concepts()
+CONCEPT_NAMES = frozenset(CONCEPTS.values())
 STOPWORDS = frozenset(phonetic(w) for w in STOPWORD_FORMS.split())
 
 
@@ -132,8 +133,17 @@ def text_terms(text: str) -> frozenset[str]:
     concept where the lexicon knows it ("पानी", "paani" and "water" are all `water`),
     without the words every complaint uses."""
     terms = set()
-    for token in tokens(text):
-        word = phonetic(token)
+    words = [phonetic(token) for token in tokens(text)]
+    skip = False
+    for word, after in zip(words, [*words[1:], ""], strict=True):
+        if skip:  # the second word of a pair the lexicon knows ("street light")
+            skip = False
+            continue
+        pair = word + after
+        if after and (concept := CONCEPTS.get(pair) or CONCEPTS.get(_stem(pair))):
+            terms.add(concept)
+            skip = True
+            continue
         if len(word) < 2 or word.isdigit() or word in STOPWORDS:
             continue
         terms.add(CONCEPTS.get(word) or CONCEPTS.get(_stem(word)) or word)
