@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "nivaran.org",
     "nivaran.catalog",
     "nivaran.grievances",
+    "nivaran.duplicates",
     "nivaran.notifications",
     "nivaran.otp",
     "nivaran.profiles",

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from nivaran.accounts.api import TokenApi
 from nivaran.catalog.api import CategoryListApi
+from nivaran.duplicates import api as duplicates_api
 from nivaran.geo.api import AreaListApi
 from nivaran.grievances import api as grievance_api
 from nivaran.grievances import fieldwork_api, quality_api
@@ -42,6 +43,12 @@ api_v1 = [
     # Before grievances/<number>/: "search" is no grievance number.
     path("grievances/search/", grievance_api.GrievanceSearchApi.as_view(), name="grievance-search"),
     path("grievances/<str:number>/", grievance_api.GrievanceDetailApi.as_view(), name="grievance"),
+    path(
+        "grievances/<str:number>/duplicates/",
+        duplicates_api.GrievanceDuplicatesApi.as_view(),
+        name="grievance-duplicates",
+    ),
+    path("duplicates/check/", duplicates_api.DuplicateCheckApi.as_view(), name="duplicate-check"),
     path(
         "grievances/<str:number>/history/",
         grievance_api.GrievanceHistoryApi.as_view(),

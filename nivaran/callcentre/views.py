@@ -30,6 +30,7 @@ from nivaran.callcentre.services import (
 )
 from nivaran.core.errors import DomainError, InvalidInput
 from nivaran.core.phones import mobile_normalise
+from nivaran.duplicates.selectors import Candidate, Draft, duplicate_candidates_for_draft
 from nivaran.grievances.models import Channel
 from nivaran.grievances.selectors import grievance_get
 from nivaran.grievances.workflow import grievance_register, intake_key
@@ -93,6 +94,27 @@ def _register_from(form: RegistrationForm) -> Registration:
     )
 
 
+def _draft_candidates(actor: User, values: Any, mobile: str) -> list[Candidate]:
+    """Likely duplicates of what the tele-caller has typed so far, with their reasons;
+    none until the complaint type, the area and a few words of the description are in."""
+    category = str(values.get("category", "")).split(" ", 1)[0]
+    area = str(values.get("area", ""))
+    description = str(values.get("description", ""))
+    if not (mobile and category and area and len(description.strip()) >= 10):
+        return []
+    draft = Draft(
+        name=str(values.get("citizen_name", "")),
+        mobile=mobile,
+        category_code=category,
+        area_code=area,
+        description=description,
+    )
+    try:
+        return duplicate_candidates_for_draft(actor=actor, draft=draft)
+    except InvalidInput:  # half-typed in the picker: not a choice yet
+        return []
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
@@ -137,6 +159,7 @@ def console(request: HttpRequest) -> HttpResponse:
     )
     form.fields["category"].widget.attrs["data-lookup-category"] = True
     mobile = mobile_normalise(str(form["mobile"].value() or ""))
+    candidates: list[Candidate] = []
     if mobile:
         history = selectors.caller_history(
             actor=actor,
@@ -144,10 +167,18 @@ def console(request: HttpRequest) -> HttpResponse:
             now=timezone.now(),
             category_code=str(form["category"].value() or "") or None,
         )
+        candidates = _draft_candidates(actor, request.POST, mobile)
     return render(
         request,
         "callcentre/console.html",
-        {"form": form, "history": history, "mobile": mobile, **_pickers(), **_hours_context()},
+        {
+            "form": form,
+            "history": history,
+            "mobile": mobile,
+            "candidates": candidates,
+            **_pickers(),
+            **_hours_context(),
+        },
     )
 
 
@@ -162,6 +193,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     mobile = mobile_normalise(request.POST.get("mobile", ""))
     history = None
+    candidates: list[Candidate] = []
     if mobile:
         history = selectors.caller_history(
             actor=actor,
@@ -169,10 +201,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
             now=timezone.now(),
             category_code=request.POST.get("category", "").split(" ", 1)[0] or None,
         )
+        candidates = _draft_candidates(actor, request.POST, mobile)
     else:
         selectors.console_access_check(actor=actor)
     return render(
-        request, "callcentre/partials/history.html", {"history": history, "mobile": mobile}
+        request,
+        "callcentre/partials/history.html",
+        {"history": history, "mobile": mobile, "candidates": candidates},
     )
 
 

@@ -23,8 +23,9 @@ from rest_framework import serializers
 
 from nivaran.accounts.forms import SignInForm
 from nivaran.accounts.models import User
-from nivaran.accounts.roles import POST_ROLES
+from nivaran.accounts.roles import POST_ROLES, Role
 from nivaran.core.errors import DomainError
+from nivaran.duplicates.selectors import duplicate_candidates_for_grievance
 from nivaran.grievances import quality, selectors
 from nivaran.grievances.models import ActionTakenReport, Grievance
 from nivaran.grievances.selectors import GrievanceFilters
@@ -156,6 +157,11 @@ def grievance(request: HttpRequest, number: str) -> HttpResponse:
             "atrs": list(quality.atrs_of(grievance=grievance)),
             "special_closes": list(quality.special_closes_of(grievance=grievance)),
             "visits": list(quality.field_visits_of(grievance=grievance)),
+            "duplicates": duplicate_candidates_for_grievance(
+                actor=actor, number=grievance.number or ""
+            )
+            if actor.role != Role.CITIZEN
+            else [],
             "now": timezone.now(),
         },
     )

@@ -19,6 +19,7 @@ from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
 from nivaran.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from nivaran.duplicates.services import duplicates_index, duplicates_index_bulk
 from nivaran.geo.models import Area
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
@@ -239,6 +240,7 @@ def grievance_register(
                     **({"linked_to": linked_to.number} if linked_to else {}),
                 },
             )
+            duplicates_index(grievance=grievance, citizen=citizen)
             messages: list[Outgoing] = [notify.to_citizen(grievance, "registered")]
             messages += notify.to_officer(grievance.assigned_to, grievance, "assigned")
             if emergency:
@@ -345,6 +347,7 @@ def grievances_register_bulk(*, items: Sequence[BulkItem], actor: User) -> int:
                 )
             )
         Grievance.objects.bulk_create(rows, batch_size=2000)
+        duplicates_index_bulk(grievances=rows)
         GrievanceEvent.objects.bulk_create(
             [
                 GrievanceEvent(

@@ -26,16 +26,22 @@
   if (mobile && mobile.form) {
     var category = document.querySelector("[data-lookup-category]");
     var token = mobile.form.querySelector("input[name=csrfmiddlewaretoken]");
+    /* The rest of the draft, for the duplicate check (name, area, description). */
+    var draft = ["citizen_name", "area", "description"].map(function (name) {
+      return mobile.form.elements.namedItem(name);
+    }).filter(function (el) { return el; });
     var last = "";
     var sent = 0;
     var lookup = function () {
       var digits = mobile.value.replace(/\D/g, "").slice(-10);
-      var key = digits + "|" + (category ? category.value : "");
+      var key = [digits, category ? category.value : ""].concat(
+        draft.map(function (el) { return el.value; })).join("|");
       if (digits.length !== 10 || key === last) return;
       last = key;
       var body = new URLSearchParams();
       body.set("mobile", digits);
       body.set("category", category ? category.value : "");
+      draft.forEach(function (el) { body.set(el.name, el.value); });
       var mine = ++sent;
       fetch(mobile.dataset.lookup, {
         method: "POST",
@@ -52,6 +58,15 @@
     mobile.addEventListener("change", lookup);
     mobile.addEventListener("input", lookup);
     if (category) category.addEventListener("change", lookup);
+    /* The draft's other fields: when one is left, and after a pause in typing. */
+    var timer = 0;
+    draft.forEach(function (el) {
+      el.addEventListener("change", lookup);
+      el.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(lookup, 600);
+      });
+    });
   }
 
   var outcome = document.querySelector("[data-outcome]");
