@@ -12,6 +12,9 @@ urlpatterns = [
     # The feedback desk (nivaran/web/desk.py) and field validation (nivaran/web/field.py).
     path("feedback/", include("nivaran.web.desk")),
     path("field/", include("nivaran.web.field")),
+    # Keeping the organisation (U2, W9, W10): nivaran/web/levels.py and nivaran/web/nodal.py.
+    path("org/", include("nivaran.web.levels")),
+    path("org/", include("nivaran.web.nodal")),
     path("grievances/<str:number>/", views.grievance, name="grievance"),
     path(
         "grievances/<str:number>/attachments/<int:attachment_id>/",

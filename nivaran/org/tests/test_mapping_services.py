@@ -24,7 +24,7 @@ def _post(world: World, code: str, designation: str, area, department=None, **ex
     )
 
 
-def _rows(world: World) -> list[tuple]:
+def _rows(world: World) -> list[tuple[int | None, int | None, int, int]]:
     return sorted(
         LevelMapping.objects.filter(department=world.department).values_list(
             "area_id", "category_id", "level", "post_id"
@@ -181,7 +181,9 @@ def test_a_mapping_change_moves_no_grievance(world: World):
 
 
 def test_the_change_log_is_append_only(world: World):
-    level_mapping_save(actor=world["hod"], department="REV", area="TS-ONE", level=1, post="REV-L1-ONE")
+    level_mapping_save(
+        actor=world["hod"], department="REV", area="TS-ONE", level=1, post="REV-L1-ONE"
+    )
     change = OrgChange.objects.get()
     change.new = {}
     with pytest.raises(RuntimeError, match="append-only"):

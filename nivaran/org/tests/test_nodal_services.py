@@ -43,7 +43,10 @@ def test_the_hod_appoints_the_department_nodal_officer(world: World):
     _post("REV-JS2", "joint_secretary", world.state, world.department, holder=js)
     appointment = nodal_appoint(actor=world["hod"], scope="department", unit="REV", post="REV-JS2")
     assert appointment.post.code == "REV-JS2"
-    assert NodalAppointment.objects.filter(scope="department", department=world.department).count() == 1
+    assert (
+        NodalAppointment.objects.filter(scope="department", department=world.department).count()
+        == 1
+    )
     change = OrgChange.objects.get()
     assert (change.old["post"], change.new["post"]) == ("REV-NODAL", "REV-JS2")
     assert change.actor == world["hod"] and change.kind == "nodal_appointment"
@@ -126,7 +129,9 @@ def police(world: World) -> dict[str, object]:
     for code, rank in [("superintendent_of_police", 66), ("additional_sp", 60), ("sho", 35)]:
         Designation.objects.create(code=code, name=code.replace("_", " ").title(), rank=rank)
     pol = Department.objects.create(code="POL", name="Police")
-    office = Office.objects.create(code="SP-ONE", name="SP One", department=pol, area=world.district)
+    office = Office.objects.create(
+        code="SP-ONE", name="SP One", department=pol, area=world.district
+    )
     sp = _user("sp_one", mobile="9000000200")
     _post("SP-ONE", "superintendent_of_police", world.district, pol, office=office, holder=sp)
     asp = _user("asp_one", mobile="9000000201")
