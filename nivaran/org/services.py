@@ -169,7 +169,7 @@ def _refuse_if_worse(
                 }
             )
     if reasons:
-        raise InvalidInput(" ".join(reasons), fields={"post": reasons})
+        raise InvalidInput(" ".join(reasons))
 
 
 @transaction.atomic
@@ -187,20 +187,15 @@ def level_mapping_save(
     complaint type or all of them: a new row, or a new post on the existing row."""
     dept = _department_for_edit(actor=actor, code=department)
     if level not in (1, 2, 3, 4):
-        raise InvalidInput(
-            _("The level must be L1, L2, L3 or L4."), fields={"level": [_("Choose L1 to L4.")]}
-        )
+        raise InvalidInput(_("The level must be L1, L2, L3 or L4."))
     found_area = Area.objects.filter(code=area).first() if area else None
     if area and found_area is None:
-        raise InvalidInput(
-            _("There is no area %(code)s.") % {"code": area}, fields={"area": ["invalid"]}
-        )
+        raise InvalidInput(_("There is no area %(code)s.") % {"code": area})
     found_category = Category.objects.filter(code=category).first() if category else None
     if category and (found_category is None or found_category.department_id != dept.pk):
         raise InvalidInput(
             _("%(code)s is not a complaint type of %(department)s.")
             % {"code": category, "department": dept.name},
-            fields={"category": ["invalid"]},
         )
     found_post = (
         Post.objects.select_related("designation", "area", "department", "holder")
@@ -208,9 +203,7 @@ def level_mapping_save(
         .first()
     )
     if found_post is None:
-        raise InvalidInput(
-            _("There is no post %(code)s.") % {"code": post}, fields={"post": ["invalid"]}
-        )
+        raise InvalidInput(_("There is no post %(code)s.") % {"code": post})
     row = (
         LevelMapping.objects.select_related("post__designation", "post__holder", "area", "category")
         .filter(department=dept, area=found_area, category=found_category, level=level)
@@ -223,7 +216,7 @@ def level_mapping_save(
     candidate.post = found_post
     errors = mapping_errors(candidate, hod_level=active_profile().hod_level)
     if errors:
-        raise InvalidInput(" ".join(errors), fields={"post": errors})
+        raise InvalidInput(" ".join(errors))
     before = _chain_states(dept, _chains_checked(dept, found_area))
     candidate.save()
     _refuse_if_worse(dept, before)
@@ -294,9 +287,7 @@ def nodal_appoint(
         Post.objects.select_related("designation", "area", "holder").filter(code=post).first()
     )
     if found_post is None:
-        raise InvalidInput(
-            _("There is no post %(code)s.") % {"code": post}, fields={"post": ["invalid"]}
-        )
+        raise InvalidInput(_("There is no post %(code)s.") % {"code": post})
     lookup = {"department": what.department, "district": what.district, "office": what.office}
     appointment = (
         NodalAppointment.objects.select_for_update()
@@ -310,7 +301,7 @@ def nodal_appoint(
     appointment.appointed_at = at or timezone.now()
     errors = nodal_errors(appointment, profile=active_profile())
     if errors:
-        raise InvalidInput(" ".join(errors), fields={"post": errors})
+        raise InvalidInput(" ".join(errors))
     appointment.save()
     _record(
         actor=actor,
