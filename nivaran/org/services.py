@@ -289,8 +289,10 @@ def nodal_appoint(
     if found_post is None:
         raise InvalidInput(_("There is no post %(code)s.") % {"code": post})
     lookup = {"department": what.department, "district": what.district, "office": what.office}
+    # One appointment at a time per department, district or office: lock its row.
+    type(subject).objects.select_for_update().filter(pk=subject.pk).first()
     appointment = (
-        NodalAppointment.objects.select_for_update()
+        NodalAppointment.objects.select_for_update(of=("self",))
         .select_related("post__designation", "post__holder")
         .filter(scope=scope, **lookup)
         .first()
