@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from nivaran.accounts.models import User
 from nivaran.catalog.models import Category
@@ -89,6 +90,7 @@ LABELS = {
 
 
 @login_required
+@require_GET
 @shows_domain_errors
 def index(request: HttpRequest) -> HttpResponse:
     departments = list(departments_administered(actor=_actor(request)).order_by("code"))
@@ -109,6 +111,7 @@ def _department(code: str) -> Department:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 @shows_domain_errors
 def department(request: HttpRequest, code: str) -> HttpResponse:
     actor = _actor(request)
@@ -167,10 +170,9 @@ def _change_line(change: OrgChange) -> dict[str, object]:
 
 
 @login_required
+@require_POST
 @shows_domain_errors
 def remove(request: HttpRequest, code: str, mapping_id: int) -> HttpResponse:
-    if request.method != "POST":
-        return redirect("web:levels-department", code=code)
     try:
         services.level_mapping_remove(actor=_actor(request), mapping_id=mapping_id)
     except DomainError as exc:
@@ -192,6 +194,7 @@ def _filters(request: HttpRequest) -> reports.GapFilters:
 
 
 @login_required
+@require_GET
 @shows_domain_errors
 def gaps(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
@@ -253,6 +256,7 @@ def gap_rows(report: reports.GapsReport) -> Iterator[Sequence[Cell]]:
 
 
 @login_required
+@require_GET
 @shows_domain_errors
 def gaps_csv(request: HttpRequest) -> StreamingHttpResponse:
     report = reports.gaps_report(actor=_actor(request), filters=_filters(request))
