@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from nivaran.org.models import Designation, LevelMapping, OrgChange, Post
+from nivaran.accounts.models import User
+from nivaran.org.models import Designation, LevelMapping, NodalAppointment, OrgChange, Post
 from nivaran.testing.world import PASSWORD, World
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,34 @@ def test_a_formula_in_a_name_is_written_as_text(world: World):
         csv.reader(io.StringIO(_body(client.get("/org/nodal/directory.csv")).decode("utf-8-sig")))
     )
     assert rows[1][6].startswith("'=")
+
+
+def test_the_pages_on_a_whole_state_profile(settings):
+    """Madhya Pradesh as loaded: its keepers' pages open, its chains are complete, and the
+    report reads the state in a bounded number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nivaran.profiles.demo import demo_users
+    from nivaran.profiles.loader import load_profile
+    from nivaran.profiles.services import profile_apply
+
+    settings.DEMO_MODE = True
+    settings.NIVARAN_PROFILE = "madhya_pradesh"
+    load_profile.cache_clear()
+    profile = load_profile("madhya_pradesh")
+    profile_apply(profile)
+    demo_users(profile)
+    client = Client()
+    client.force_login(User.objects.get(username="hod"))
+    assert client.get("/org/levels/REV/").status_code == 200
+    assert 'data-unit="department/REV"' in client.get("/org/nodal/").text
+    cmo = Client()
+    cmo.force_login(User.objects.get(username="cmo"))
+    with CaptureQueriesContext(connection) as queries:
+        page = cmo.get("/org/gaps/?show=gaps")
+    assert page.status_code == 200 and "Every chain is complete." in page.text
+    assert len(queries) < 30, len(queries)
+    directory = cmo.get("/org/nodal/directory.csv")
+    rows = list(csv.reader(io.StringIO(_body(directory).decode("utf-8-sig"))))
+    assert len(rows) - 1 == NodalAppointment.objects.count() > 50
