@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from nivaran.org.models import (
     Department,
@@ -7,6 +8,7 @@ from nivaran.org.models import (
     LevelMapping,
     NodalAppointment,
     Office,
+    OrgChange,
     Post,
 )
 
@@ -57,9 +59,9 @@ class LevelMappingAdmin(admin.ModelAdmin[LevelMapping]):
 
 @admin.register(NodalAppointment)
 class NodalAppointmentAdmin(admin.ModelAdmin[NodalAppointment]):
-    list_display = ["scope", "department", "district", "post", "appointed_at"]
+    list_display = ["scope", "department", "district", "office", "post", "appointed_at"]
     list_filter = ["scope"]
-    autocomplete_fields = ["department", "district", "post"]
+    autocomplete_fields = ["department", "district", "office", "post"]
 
 
 @admin.register(FieldCoverage)
@@ -70,3 +72,22 @@ class FieldCoverageAdmin(admin.ModelAdmin[FieldCoverage]):
     list_filter = ["district"]
     search_fields = ["executive__username", "executive__first_name", "district__name"]
     autocomplete_fields = ["executive", "district"]
+
+
+@admin.register(OrgChange)
+class OrgChangeAdmin(admin.ModelAdmin[OrgChange]):
+    """The log of changes made in the officers' pages (U2, W9, W10): read-only."""
+
+    list_display = ["at", "kind", "department", "actor_username", "actor_role"]
+    list_filter = ["kind", "department"]
+    search_fields = ["actor_username"]
+    readonly_fields = [f.name for f in OrgChange._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: OrgChange | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: OrgChange | None = None) -> bool:
+        return False

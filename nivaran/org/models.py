@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -155,10 +157,11 @@ class LevelMapping(models.Model):
 class NodalScope(models.TextChoices):
     DEPARTMENT = "department", _("Department")
     DISTRICT = "district", _("District")
+    OFFICE = "office", _("Office")  # a Commissioner of Police's or a Superintendent's (W10)
 
 
 class NodalAppointment(models.Model):
-    """A nodal officer for a department (W9) or a district (W10)."""
+    """A nodal officer for a department (W9), a district or a CP's or SP's office (W10)."""
 
     scope = models.CharField(_("scope"), max_length=20, choices=NodalScope.choices)
     department = models.ForeignKey(
@@ -166,6 +169,9 @@ class NodalAppointment(models.Model):
     )
     district = models.ForeignKey(
         "geo.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="nodal_officers"
+    )
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.CASCADE, related_name="nodal_officers"
     )
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="nodal_appointments")
     appointed_at = models.DateTimeField(_("appointed at"), auto_now_add=True)
@@ -181,6 +187,9 @@ class NodalAppointment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["district"], condition=Q(scope="district"), name="nodal_one_per_district"
+            ),
+            models.UniqueConstraint(
+                fields=["office"], condition=Q(scope="office"), name="nodal_one_per_office"
             ),
         ]
 
@@ -222,3 +231,47 @@ class FieldCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.executive} covers {self.district}"
+
+
+class OrgChangeKind(models.TextChoices):
+    LEVEL_MAPPING = "level_mapping", _("Level mapping")
+    NODAL_APPOINTMENT = "nodal_appointment", _("Nodal appointment")
+
+
+class OrgChange(models.Model):
+    """One change of the level mapping (U2) or of a nodal appointment (W9, W10) made in the
+    officers' pages: who, when, what it was and what it became. Append-only.
+
+    `old` and `new` keep codes and names as they were (a post may be renamed or removed
+    later); an empty dict means the row did not exist before (`old`) or after (`new`).
+    """
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(_("by (username)"), max_length=150)
+    actor_role = models.CharField(_("by (role)"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrgChangeKind.choices)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    old = models.JSONField(_("before"), default=dict, blank=True)
+    new = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("organisation change")
+        verbose_name_plural = _("organisation changes")
+        indexes = [models.Index(fields=["department", "-at"], name="orgchange_dept_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.actor_username} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RuntimeError("organisation changes are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("organisation changes are append-only")

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
@@ -18,6 +19,7 @@ from nivaran.org.models import (
     LevelMapping,
     NodalAppointment,
     NodalScope,
+    Office,
     Post,
 )
 
@@ -65,7 +67,9 @@ class LevelResolver:
 
     def __init__(self, *, department_id: int | None = None) -> None:
         self._rows: dict[tuple[int, int], list[tuple[int | None, str, Post]]] = defaultdict(list)
-        mappings = LevelMapping.objects.select_related("post", "post__holder", "area")
+        mappings = LevelMapping.objects.select_related(
+            "post", "post__holder", "post__designation", "area"
+        )
         if department_id is not None:
             mappings = mappings.filter(department_id=department_id)
         for m in mappings:
@@ -74,7 +78,7 @@ class LevelResolver:
             )
         self._parent: dict[int, int | None] = dict(Category.objects.values_list("id", "parent_id"))
 
-    def category_chain(self, category_id: int) -> list[int | None]:
+    def category_chain(self, category_id: int | None) -> list[int | None]:
         chain: list[int | None] = []
         current: int | None = category_id
         while current is not None and current not in chain:
@@ -84,7 +88,7 @@ class LevelResolver:
         return chain
 
     def post_for(
-        self, *, department_id: int, area_path: str, category_id: int, level: int
+        self, *, department_id: int, area_path: str, category_id: int | None, level: int
     ) -> Post | None:
         candidates = self._rows.get((department_id, level), [])
         for cat in self.category_chain(category_id):
@@ -96,6 +100,20 @@ class LevelResolver:
             if best:
                 return best[1]
         return None
+
+    def chain(
+        self, *, department_id: int, area_path: str, category_id: int | None
+    ) -> list[Post | None]:
+        """The posts at L1..L4 for a department x area (x complaint type; None: any type)."""
+        return [
+            self.post_for(
+                department_id=department_id,
+                area_path=area_path,
+                category_id=category_id,
+                level=level,
+            )
+            for level in range(1, 5)
+        ]
 
     def level_of(
         self, *, user: User, department_id: int, area_path: str, category_id: int
@@ -175,3 +193,178 @@ def posts_directory(*, actor: User, filters: PostFilters) -> QuerySet[Post]:
         "level", "department__code", "id"
     )
     return qs.prefetch_related(Prefetch("level_mappings", queryset=mappings)).order_by("code")
+
+
+# --- Who keeps the organisation (U2, W9, W10): the mapping editor, gaps, nodal officers ------
+
+# The department's own administrators: the head of department and the administrative
+# secretary, each for the departments of the posts they hold.
+DEPARTMENT_ADMIN_ROLES = frozenset({Role.HEAD_OF_DEPARTMENT, Role.ADMINISTRATIVE_SECRETARY})
+# Keep every department's mapping and every nodal appointment.
+ORG_ADMIN_ROLES = frozenset({Role.PLATFORM_ADMIN})
+# Read every department's gaps and the nodal directory (W9: names shared with the cell).
+ORG_READER_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.CMO_GRIEVANCE_CELL})
+
+
+def departments_administered(*, actor: User) -> QuerySet[Department]:
+    """The departments whose level mapping `actor` may change."""
+    if not actor.is_active:
+        return Department.objects.none()
+    if actor.role in ORG_ADMIN_ROLES:
+        return Department.objects.filter(is_active=True)
+    if actor.role in DEPARTMENT_ADMIN_ROLES:
+        return Department.objects.filter(is_active=True, posts__holder=actor).distinct()
+    return Department.objects.none()
+
+
+def departments_reported_to(*, actor: User) -> QuerySet[Department]:
+    """The departments whose gaps report `actor` may read."""
+    if actor.is_active and actor.role in ORG_READER_ROLES:
+        return Department.objects.filter(is_active=True)
+    return departments_administered(actor=actor)
+
+
+def mapping_rows(*, actor: User, department: Department) -> QuerySet[LevelMapping]:
+    """A department's mapping rows, for one of its administrators."""
+    if not departments_administered(actor=actor).filter(pk=department.pk).exists():
+        raise PermissionDenied(
+            _(
+                "Only %(department)s's head of department and administrative secretary keep its "
+                "level mapping."
+            )
+            % {"department": department.name}
+        )
+    return (
+        LevelMapping.objects.filter(department=department)
+        .select_related("area", "category", "post__designation", "post__holder", "post__area")
+        .order_by("area__path", "category__code", "level")
+    )
+
+
+def mapping_posts(*, department: Department) -> QuerySet[Post]:
+    """The posts that may be mapped for a department: its own and the department-less ones
+    (a district magistrate's)."""
+    return (
+        Post.objects.filter(Q(department=department) | Q(department__isnull=True))
+        .select_related("designation", "area", "holder")
+        .order_by("area__path", "-designation__rank", "code")
+    )
+
+
+def vacant_posts(*, department_ids: list[int] | None) -> QuerySet[Post]:
+    """Posts without a holder: every one for the state's readers, a department's own for its
+    administrators."""
+    qs = Post.objects.filter(holder__isnull=True).select_related(
+        "designation", "department", "area"
+    )
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=department_ids)
+    return qs.order_by("department__code", "area__path", "code")
+
+
+def district_heads(*, district: Area) -> list[Post]:
+    """The senior-most posts of the district administration (no department) in the district:
+    the District Magistrate, who appoints the district's nodal officer (W10). Seniority is
+    the designation's rank, data, not a name."""
+    posts = list(
+        Post.objects.filter(
+            department__isnull=True, area=district, holder__isnull=False
+        ).select_related("designation")
+    )
+    top = max((p.designation.rank for p in posts), default=None)
+    return [p for p in posts if p.designation.rank == top]
+
+
+def office_heads(*, office: Office) -> list[Post]:
+    """The senior-most posts of an office (the CP or SP of a police office, W10)."""
+    posts = list(office.posts.filter(holder__isnull=False).select_related("designation"))
+    top = max((p.designation.rank for p in posts), default=None)
+    return [p for p in posts if p.designation.rank == top]
+
+
+def nodal_appointments_managed(*, actor: User) -> list[NodalAppointmentTarget]:
+    """Every department, district and office whose nodal officer `actor` appoints: the head
+    of department for the department (W9), the District Magistrate for the district, the CP
+    or SP for their office (W10); the platform administrator for all."""
+    if not actor.is_active:
+        return []
+    everything = actor.role in ORG_ADMIN_ROLES
+    targets: list[NodalAppointmentTarget] = []
+    departments = Department.objects.filter(is_active=True).order_by("code")
+    if not everything:
+        departments = (
+            departments.filter(posts__holder=actor, posts__is_head_of_department=True).distinct()
+            if actor.role == Role.HEAD_OF_DEPARTMENT
+            else departments.none()
+        )
+    targets += [
+        NodalAppointmentTarget(NodalScope.DEPARTMENT, d.code, d.name, d) for d in departments
+    ]
+    districts = Area.objects.filter(type="district").order_by("code")
+    if not everything:
+        held = Post.objects.filter(holder=actor, department__isnull=True, area__type="district")
+        districts = districts.filter(pk__in=held.values("area_id"))
+    for district in districts:
+        if everything or any(p.holder_id == actor.pk for p in district_heads(district=district)):
+            targets.append(
+                NodalAppointmentTarget(NodalScope.DISTRICT, district.code, district.name, district)
+            )
+    offices = Office.objects.order_by("code")
+    if not everything:
+        offices = offices.filter(posts__holder=actor).distinct()
+    for office in offices:
+        if everything or any(p.holder_id == actor.pk for p in office_heads(office=office)):
+            targets.append(
+                NodalAppointmentTarget(NodalScope.OFFICE, office.code, office.name, office)
+            )
+    return targets
+
+
+@dataclass(frozen=True)
+class NodalAppointmentTarget:
+    scope: str
+    code: str
+    name: str
+    subject: Department | Area | Office
+
+
+@dataclass(frozen=True)
+class NodalEntry:
+    """One line of the nodal directory, as the CMO grievance cell reads it."""
+
+    scope: str
+    unit_code: str
+    unit: str
+    post: str
+    designation: str
+    rank: int
+    name: str
+    mobile: str
+    email: str
+
+
+def nodal_directory(*, actor: User) -> list[NodalEntry]:
+    """Every nodal officer with the contact the CMO grievance cell calls them on (W9, W10)."""
+    if not actor.is_active or actor.role not in ORG_READER_ROLES:
+        raise PermissionDenied(_("The nodal directory is kept for the CMO grievance cell."))
+    entries = []
+    for a in NodalAppointment.objects.select_related(
+        "department", "district", "office", "post__designation", "post__holder"
+    ):
+        unit = a.department or a.district or a.office
+        holder = a.post.holder
+        entries.append(
+            NodalEntry(
+                scope=a.scope,
+                unit_code=getattr(unit, "code", ""),
+                unit=getattr(unit, "name", ""),
+                post=a.post.title,
+                designation=a.post.designation.name,
+                rank=a.post.designation.rank,
+                name=holder.get_full_name() or holder.username if holder else "",
+                mobile=holder.mobile if holder else "",
+                email=holder.email if holder else "",
+            )
+        )
+    order = {NodalScope.DEPARTMENT: 0, NodalScope.DISTRICT: 1, NodalScope.OFFICE: 2}
+    return sorted(entries, key=lambda e: (order.get(NodalScope(e.scope), 9), e.unit_code))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from nivaran.core.errors import DomainError
 
 P = ParamSpec("P")
-View = Callable[Concatenate[HttpRequest, P], HttpResponse]
+R = TypeVar("R", bound=HttpResponseBase)  # a page, or a streamed download
+View = Callable[Concatenate[HttpRequest, P], R]
 
 TITLES: dict[int, Promise] = {
     400: _("The request could not be accepted."),
@@ -58,11 +59,11 @@ def error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
     )
 
 
-def shows_domain_errors(view: View[P]) -> View[P]:
+def shows_domain_errors(view: View[P, R]) -> View[P, R | HttpResponse]:
     """Turn a DomainError raised by the view into its error page (403, 404, 409, 400)."""
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> R | HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:

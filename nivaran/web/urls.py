@@ -15,6 +15,9 @@ urlpatterns = [
     path("field/", include("nivaran.web.field")),
     # The staff member's own profile (nivaran/web/profile.py).
     path("profile/", include("nivaran.web.profile")),
+    # Keeping the organisation (U2, W9, W10): nivaran/web/levels.py and nivaran/web/nodal.py.
+    path("org/", include("nivaran.web.levels")),
+    path("org/", include("nivaran.web.nodal")),
     path("grievances/<str:number>/", views.grievance, name="grievance"),
     path(
         "grievances/<str:number>/attachments/<int:attachment_id>/",

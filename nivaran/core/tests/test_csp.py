@@ -52,6 +52,7 @@ def every_page(world) -> list[str]:
         "token": "nope",
         "service_code": world.category.code,
         "service_request_id": grievance.number,
+        "code": world.department.code,  # /org/levels/<code>/
     }
     urls = [
         _concrete(route, {**values, **dict.fromkeys(_ids(route), "1")})
