@@ -50,6 +50,11 @@ api_v1 = [
     ),
     path("duplicates/check/", duplicates_api.DuplicateCheckApi.as_view(), name="duplicate-check"),
     path(
+        "grievances/<str:number>/merge-otp/",
+        duplicates_api.MergeOtpApi.as_view(),
+        name="grievance-merge-otp",
+    ),
+    path(
         "grievances/<str:number>/history/",
         grievance_api.GrievanceHistoryApi.as_view(),
         name="grievance-history",

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
+from nivaran.core.clients import client_address
+from nivaran.core.phones import mobile_mask
 from nivaran.duplicates import selectors
+from nivaran.duplicates.merge_otp import merge_otp_send
 from nivaran.duplicates.scoring import THRESHOLD
 from nivaran.grievances.api import ERRORS, CodeNameSerializer, ErrorSerializer
 
@@ -95,3 +98,29 @@ class DuplicateCheckApi(APIView):
             description=data["description"],
         )
         return _answer(selectors.duplicate_candidates_for_draft(actor=_actor(request), draft=draft))
+
+
+class MergeOtpSerializer(serializers.Serializer[Any]):
+    sent_to = serializers.CharField(help_text="The officer's own mobile, masked.")
+    expires_at = serializers.DateTimeField()
+
+
+class MergeOtpApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={202: MergeOtpSerializer, **ERRORS, 429: ErrorSerializer},
+        description="Send the caller an OTP to their own registered mobile, to confirm a "
+        "merge of this grievance (`POST .../actions/merge/` with `into` and `otp`). Only "
+        "when the caller may merge it now; OTPs are limited per user and lock out after "
+        "five wrong entries.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        challenge = merge_otp_send(
+            actor=_actor(request), number=number, client=client_address(request)
+        )
+        return Response(
+            MergeOtpSerializer(
+                {"sent_to": mobile_mask(challenge.mobile), "expires_at": challenge.expires_at}
+            ).data,
+            status=status.HTTP_202_ACCEPTED,
+        )

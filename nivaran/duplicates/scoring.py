@@ -9,12 +9,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
 from nivaran.duplicates.models import KeyKind
 from nivaran.duplicates.normalise import CONCEPT_NAMES, name_form, name_key, text_terms
+
+if TYPE_CHECKING:
+    from nivaran.grievances.models import Grievance
 
 # The operating point: candidates at or above it are shown. Chosen on the training
 # split of the labelled set (docs/duplicates.md), not on its test split.
@@ -158,3 +162,19 @@ def match(draft: Fingerprint, other: Fingerprint) -> Match:
         reasons.append("text_similar")
     complaint = text * (0.7 + 0.2 * same_category + 0.1 * same_area)
     return Match(round(math.sqrt(person * complaint), 3), tuple(reasons))
+
+
+def grievances_match(a: Grievance, b: Grievance) -> Match:
+    """How `b` matches `a` as the same complainant's same complaint, and why: the check
+    the workflow's `merge` makes before joining two grievances (M5)."""
+
+    def of(g: Grievance) -> Fingerprint:
+        return fingerprint(
+            name=g.citizen.name,
+            mobile=g.citizen.mobile,
+            description=g.description,
+            category_id=g.category_id,
+            area_id=g.area_id,
+        )
+
+    return match(of(a), of(b))

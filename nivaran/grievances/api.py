@@ -154,9 +154,19 @@ class GrievanceDetailSerializer(GrievanceSerializer):
         default=None,
         help_text="The earlier grievance this one follows up (lodged after its reopen window).",
     )
+    merged_into = serializers.SerializerMethodField(
+        help_text="Status merged: the grievance it was merged into (M5); else null."
+    )
 
     class Meta(GrievanceSerializer.Meta):
-        fields = [*GrievanceSerializer.Meta.fields, "linked_to", "allowed_actions"]
+        fields = [*GrievanceSerializer.Meta.fields, "linked_to", "merged_into", "allowed_actions"]
+
+    def get_merged_into(self, obj: Grievance) -> str | None:
+        if obj.merged_into_id is None:  # read only for the few merged ones
+            return None
+        return (
+            Grievance.objects.filter(pk=obj.merged_into_id).values_list("number", flat=True).first()
+        )
 
     def get_allowed_actions(self, obj: Grievance) -> list[str]:
         return allowed_actions(actor=self.context["actor"], grievance=obj)

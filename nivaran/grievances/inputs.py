@@ -248,3 +248,22 @@ class ShareWhatsappInput(serializers.Serializer[dict[str, object]]):
 
     recipient = serializers.CharField(max_length=60, help_text=_("The recipient's post code."))
     share = serializers.IntegerField(min_value=1, help_text=_("The share's id."))
+
+
+class MergeInput(serializers.Serializer[dict[str, object]]):
+    into = serializers.CharField(
+        max_length=20, help_text=_("Number of the grievance this one is merged into (M5).")
+    )
+    otp = serializers.RegexField(
+        r"^\d{6}$",
+        help_text=_(
+            "The OTP sent to your own mobile by POST /api/v1/grievances/{number}/merge-otp/."
+        ),
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why they are one complaint."),
+    )

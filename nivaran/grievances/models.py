@@ -33,6 +33,8 @@ class Status(models.TextChoices):
     # M2: marked out of jurisdiction at L4 with no department named; the CMO grievance
     # cell's re-routing queue transfers it.
     OUT_OF_JURISDICTION = "out_of_jurisdiction", _("Out of jurisdiction: awaiting re-routing")
+    # M5: merged into another grievance of the same complainant and complaint.
+    MERGED = "merged", _("Merged")
 
 
 def citizen_name_key(name: str) -> str:
@@ -121,6 +123,10 @@ class Grievance(models.Model):
     # A new grievance lodged about a closed one whose reopen window had passed.
     linked_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    # M5: the grievance this one was merged into (its status is then merged).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
     )
     # Idempotency of intake: a retried request with the same key finds this row.
     intake_key = models.CharField(max_length=120, null=True, unique=True)  # noqa: DJ001

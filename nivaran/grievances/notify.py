@@ -46,6 +46,14 @@ def to_citizen(grievance: Grievance, purpose: str, **extra: str) -> Outgoing:
                 "Grievance %(number)s is sent to the %(department)s department, "
                 "which deals with it."
             ),
+            "merged": _(
+                "Grievance %(number)s is the same complaint as grievance %(into)s, so the two "
+                "are joined: follow %(into)s from now on."
+            ),
+            "absorbed": _(
+                "Grievance %(number)s now also covers grievance %(other)s, the same complaint; "
+                "it keeps the earlier deadline."
+            ),
             "rerouting": _(
                 "Grievance %(number)s is being sent to the department that deals with it. "
                 "You will be told which."

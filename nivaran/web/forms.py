@@ -318,6 +318,28 @@ class OutOfJurisdictionForm(TransferForm):
         ]
 
 
+class MergeForm(ActionForm):
+    action = "merge"
+    into = forms.CharField(
+        label=_("Merge into grievance number"),
+        max_length=20,
+        help_text=_("The grievance of the same complainant about the same matter; it stays."),
+    )
+    otp = forms.CharField(
+        label=_("OTP sent to your mobile"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Why they are one complaint"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -333,6 +355,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         ChangeTypeForm,
         TransferForm,
         OutOfJurisdictionForm,
+        MergeForm,
     )
 }
 

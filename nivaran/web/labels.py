@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "change_type": _("Change the complaint type"),
     "transfer": _("Transfer to another department"),
     "mark_out_of_jurisdiction": _("Mark out of jurisdiction"),
+    "merge": _("Merge into another grievance"),
 }
 
 # One line under the button: what the action does.
@@ -44,6 +45,10 @@ ACTION_HELP: dict[str, Promise] = {
     "mark_out_of_jurisdiction": _(
         "Escalated to you but another department's: send it there, or to the CMO cell."
     ),
+    "merge": _(
+        "The same complainant's same complaint lodged twice: join it to the other one, "
+        "confirmed with an OTP to your mobile."
+    ),
 }
 
 # What a line of the history says happened.
@@ -63,6 +68,9 @@ EVENT_LABELS: dict[str, Promise] = {
     "change_type": _("Complaint type changed"),
     "transfer": _("Transferred"),
     "mark_out_of_jurisdiction": _("Marked out of jurisdiction"),
+    "share_whatsapp": _("Shared on WhatsApp"),
+    "merge": _("Merged into another grievance"),
+    "absorb_duplicate": _("A duplicate was merged into this grievance"),
 }
 
 # Bootstrap colour of each status badge.
@@ -76,6 +84,7 @@ STATUS_COLOURS: dict[str, str] = {
     Status.REJECTED: "secondary",
     Status.SPECIAL_CLOSED: "dark",
     Status.OUT_OF_JURISDICTION: "secondary",
+    Status.MERGED: "secondary",
 }
 
 

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from nivaran.duplicates import views as duplicate_views
 from nivaran.shares import views as share_views
 from nivaran.web import views
 
@@ -30,6 +31,7 @@ urlpatterns = [
         name="atr-document",
     ),
     path("shares/whatsapp/", share_views.share_whatsapp, name="share-whatsapp"),
+    path("grievances/<str:number>/merge-otp/", duplicate_views.merge_otp, name="merge-otp"),
     path("reviews/special-closes/", views.special_close_reviews, name="special-close-reviews"),
     path(
         "grievances/<str:number>/actions/<str:action>/",

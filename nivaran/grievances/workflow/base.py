@@ -44,6 +44,9 @@ class Context:
     _resolver: LevelResolver | None = None
     # Files a write stored; removed again if the transaction does not commit.
     stored_files: list[str] = field(default_factory=list)
+    # What the transition's `prepare` proved before the transaction (the merge's OTP):
+    # set by the door only, never from a request's data.
+    proofs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def resolver(self) -> LevelResolver:
@@ -75,6 +78,9 @@ class Change:
 
 
 Handler = Callable[[Context], Change]
+# Runs before the door's transaction, with the actor and the raw input: a check whose
+# effect must stay even when the action is refused (a wrong OTP counts). Returns proofs.
+Prepare = Callable[[User, Mapping[str, Any]], dict[str, Any]]
 Guard = Callable[[Context], str | None]  # a reason when the action may not be taken
 
 
@@ -96,6 +102,7 @@ class Transition:
     # False: taken only by its own service (the WhatsApp share), so neither the pages'
     # buttons nor the API's action paths offer it.
     offered: bool = True
+    prepare: Prepare | None = None
 
     @property
     def description(self) -> str:

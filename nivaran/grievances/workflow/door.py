@@ -187,8 +187,12 @@ def grievance_act(
         raise NotFound(f"There is no action {action!r}.", code="unknown_action")
     at = at or timezone.now()
     stored_files: list[str] = []
+    # Outside the transaction, so that what it records (a wrong OTP) is kept.
+    # Only for a role the action is for: anyone else is refused by the door as ever.
+    prepared = t.prepare is not None and actor.role in t.roles
+    proofs = t.prepare(actor, data or {}) if t.prepare is not None and prepared else {}
     try:
-        return _act(grievance_id, actor, t, data, at, stored_files)
+        return _act(grievance_id, actor, t, data, at, stored_files, proofs)
     except BaseException:
         for name in stored_files:  # the rows that named them are rolled back
             default_storage.delete(name)
@@ -202,6 +206,7 @@ def _act(
     data: Mapping[str, Any] | None,
     at: datetime,
     stored_files: list[str],
+    proofs: dict[str, Any],
 ) -> Grievance:
     action = t.action
     with transaction.atomic():
@@ -233,6 +238,7 @@ def _act(
             profile,
             business_calendar(profile),
             stored_files=stored_files,
+            proofs=proofs,
         )
         if t.guard and (reason := t.guard(ctx)):
             raise TransitionNotAllowed(reason)

@@ -1,7 +1,7 @@
 """The grievance lifecycle as a table: state, action, next state, roles, reach, guard.
 
 Each row names its handler and guard; they live in a module per capability
-(`lifecycle`, `quality_loop`, `routing`). What an action is for is its handler's
+(`lifecycle`, `quality_loop`, `routing`, `merging`). What an action is for is its handler's
 docstring. `docs/workflow.md` shows this table, generated from it.
 """
 
@@ -11,8 +11,8 @@ from nivaran.accounts.roles import POST_ROLES, Role
 from nivaran.grievances import inputs
 from nivaran.grievances.models import Status
 from nivaran.grievances.workflow import lifecycle as life
+from nivaran.grievances.workflow import merging, routing
 from nivaran.grievances.workflow import quality_loop as loop
-from nivaran.grievances.workflow import routing
 from nivaran.grievances.workflow.base import ACTIVE, TOP_LEVEL, WAITING, Reach, Transition
 
 __all__ = ["ACTIVE", "BY_ACTION", "STATES", "TERMINAL", "TOP_LEVEL", "TRANSITIONS", "WAITING"]
@@ -75,6 +75,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     T("share_whatsapp", ACTIVE, {"done": None}, OFFICERS, JURISDICTION,
       routing.share_whatsapp, inputs.ShareWhatsappInput, guard=routing.guard_share,
       offered=False),
+    T("merge", ACTIVE, {"done": S.MERGED}, REROUTERS, JURISDICTION,
+      merging.merge, inputs.MergeInput, guard=merging.guard_merge,
+      prepare=merging.prepare_merge),
     T("escalate", ACTIVE, {"done": None}, SYSTEM, Reach.SYSTEM,
       life.escalate, inputs.NoInput, guard=life.guard_due, tells_officer="escalated"),
     T("flag_overdue", ACTIVE, {"done": None}, SYSTEM, Reach.SYSTEM,
