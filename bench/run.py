@@ -301,6 +301,38 @@ def endpoints(requests: int, cmo_token: str, seed: int) -> tuple[list[Timing], d
 
         return call
 
+    def post(client: Client, url: str, body: dict[str, Any]) -> Callable[[], Any]:
+        def call() -> Any:
+            response = client.post(url, body, content_type="application/json")
+            assert response.status_code == 200, (url, response.status_code, response.content)
+            return response
+
+        return call
+
+    def drafts(ids: list[int], rng: random.Random) -> list[dict[str, Any]]:
+        """A caller lodging again what a grievance already holds: the same words, and for
+        half of them another phone and a slip in the name."""
+        rows = Grievance.objects.filter(id__in=ids).select_related("citizen", "category", "area")
+        found = []
+        for g in rows:
+            other = rng.random() < 0.5
+            name = g.citizen.name
+            if other and len(name) > 3:
+                cut = rng.randrange(1, len(name) - 1)
+                name = name[:cut] + name[cut + 1 :]
+            found.append(
+                {
+                    "citizen": {
+                        "name": name,
+                        "mobile": f"9{rng.randrange(10**8, 10**9)}" if other else g.citizen.mobile,
+                    },
+                    "category": g.category.code,
+                    "area": g.area.code,
+                    "description": g.description,
+                }
+            )
+        return found
+
     def inbox() -> None:  # what the web inbox runs: my posts' grievances still active
         qs = selectors.grievance_list(
             actor=officer,
@@ -355,6 +387,17 @@ def endpoints(requests: int, cmo_token: str, seed: int) -> tuple[list[Timing], d
             "detail as the officer, own grievances",
             1,
             [get(mine, f"/api/v1/grievances/{num}/") for num in own],
+        ),
+        timed(
+            "duplicates of a grievance `/grievances/{number}/duplicates/`, the officer's own",
+            1,
+            [get(mine, f"/api/v1/grievances/{num}/duplicates/") for num in own],
+        ),
+        timed(
+            "duplicate check of a draft `POST /duplicates/check/` as CMO (a repeat caller, "
+            "half with another mobile)",
+            1,
+            [post(cmo, "/api/v1/duplicates/check/", d) for d in drafts(sample, rng)],
         ),
     ]
     return timings, {"officer": officer.username, "total": total, "token": officer_token}

@@ -115,6 +115,7 @@ class MergeOtpApi(APIView):
         "five wrong entries.",
     )
     def post(self, request: Request, number: str) -> Response:
+        _ = request.data  # no body is needed; one sent must still be a JSON object
         challenge = merge_otp_send(
             actor=_actor(request), number=number, client=client_address(request)
         )

@@ -284,8 +284,14 @@ def test_a_citizen_files_and_then_follows_their_own_grievance(world):
 def test_allowed_actions_leave_out_what_a_guard_refuses(world):
     number = register(client_for("telecaller")).json()["number"]
     l1 = client_for("officer_l1").get(f"/api/v1/grievances/{number}/").json()
-    # Haryana transfers between departments but has no type change or out of jurisdiction.
-    assert sorted(l1["allowed_actions"]) == ["interim_reply", "reject", "submit_atr", "transfer"]
+    # Haryana transfers and merges but has no type change or out of jurisdiction.
+    assert sorted(l1["allowed_actions"]) == [
+        "interim_reply",
+        "merge",
+        "reject",
+        "submit_atr",
+        "transfer",
+    ]
     hod = client_for("hod").get(f"/api/v1/grievances/{number}/").json()
     assert "special_close" in hod["allowed_actions"]
 

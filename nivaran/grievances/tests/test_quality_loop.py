@@ -90,6 +90,7 @@ def test_under_haryana_a_disputed_atr_is_a_conflict_that_only_the_secretary_move
         "change_type": "officer_l1",
         "transfer": "officer_l1",
         "mark_out_of_jurisdiction": "secretary",
+        "merge": "officer_l1",
     }
     # share_whatsapp is taken only by the share service, which the shares tests cover.
     others = {"clarify_conflict", "escalate", "flag_overdue", "share_whatsapp"}
@@ -106,6 +107,7 @@ def test_under_haryana_a_disputed_atr_is_a_conflict_that_only_the_secretary_move
         "change_type": {"category": "REV-FLOOD", "reason": "x"},
         "transfer": {"department": "PWR", "category": "PWR-SUP", "reason": "x"},
         "mark_out_of_jurisdiction": {"reason": "x"},
+        "merge": {"into": "HR2600000099", "otp": "123456"},
     }
     for action, username in takers.items():
         response = post(world, username, number, action, inputs[action], format="json")

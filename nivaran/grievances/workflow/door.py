@@ -188,15 +188,40 @@ def grievance_act(
     at = at or timezone.now()
     stored_files: list[str] = []
     # Outside the transaction, so that what it records (a wrong OTP) is kept.
-    # Only for a role the action is for: anyone else is refused by the door as ever.
-    prepared = t.prepare is not None and actor.role in t.roles
-    proofs = t.prepare(actor, data or {}) if t.prepare is not None and prepared else {}
+    proofs: dict[str, Any] = {}
+    if t.prepare is not None and actor.role in t.roles:
+        # The refusals that need no lock come first, so that a one-time proof (an OTP)
+        # is not used up on an action that could not be taken anyway.
+        _refusal(grievance_id, actor, t)
+        proofs = t.prepare(actor, data or {})
     try:
         return _act(grievance_id, actor, t, data, at, stored_files, proofs)
     except BaseException:
         for name in stored_files:  # the rows that named them are rolled back
             default_storage.delete(name)
         raise
+
+
+def _refusal(grievance_id: int, actor: User, t: Transition) -> None:
+    grievance = Grievance.objects.select_related("citizen").filter(pk=grievance_id).first()
+    if grievance is None:
+        raise NotFound("No such grievance.")
+    _check(actor, grievance, t)
+
+
+def _check(actor: User, grievance: Grievance, t: Transition) -> None:
+    action = t.action
+    if actor.role == Role.CITIZEN and not _owns(actor, grievance):
+        # As if there were none, in the API's words: see selectors.grievance_get.
+        raise NotFound(f"No grievance {grievance.number}.")
+    if not _may(actor, grievance, t):
+        raise PermissionDenied(
+            f"Your role or jurisdiction does not allow {action} on {grievance.number}."
+        )
+    if grievance.status not in t.sources:
+        raise TransitionNotAllowed(
+            f"{action} is not allowed while the grievance is {grievance.status}."
+        )
 
 
 def _act(
@@ -208,7 +233,6 @@ def _act(
     stored_files: list[str],
     proofs: dict[str, Any],
 ) -> Grievance:
-    action = t.action
     with transaction.atomic():
         try:
             grievance = (
@@ -218,17 +242,7 @@ def _act(
             )
         except Grievance.DoesNotExist:
             raise NotFound("No such grievance.") from None
-        if actor.role == Role.CITIZEN and not _owns(actor, grievance):
-            # As if there were none, in the API's words: see selectors.grievance_get.
-            raise NotFound(f"No grievance {grievance.number}.")
-        if not _may(actor, grievance, t):
-            raise PermissionDenied(
-                f"Your role or jurisdiction does not allow {action} on {grievance.number}."
-            )
-        if grievance.status not in t.sources:
-            raise TransitionNotAllowed(
-                f"{action} is not allowed while the grievance is {grievance.status}."
-            )
+        _check(actor, grievance, t)
         profile = active_profile()
         ctx = Context(
             grievance,

@@ -178,8 +178,8 @@ def test_the_officer_sees_a_form_for_each_allowed_action_only(world: World):
     grievance = world.register()
     html = signed_in("officer_l1").get(page_of(grievance)).text
     # special close is for the levels the profile allows (L3/L4 in Haryana's), not L1
-    # transfer: any officer of its chain may send it to the department it belongs to (M2)
-    assert action_buttons(html) == {"interim_reply", "submit_atr", "reject", "transfer"}
+    # transfer and merge: any officer of its chain (M2, M5)
+    assert action_buttons(html) == {"interim_reply", "submit_atr", "reject", "transfer", "merge"}
     assert "record_feedback" not in html
     assert 'name="summary"' in html and 'name="resolution_type"' in html
     assert 'type="date"' in html  # interim reply's expected_by
@@ -190,6 +190,7 @@ def test_the_officer_sees_a_form_for_each_allowed_action_only(world: World):
         "reject",
         "special_close",
         "transfer",
+        "merge",
     }
     assert 'name="reason_code"' in hod and "Matter is sub-judice in a court" in hod
 
