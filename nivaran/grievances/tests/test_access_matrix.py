@@ -55,6 +55,7 @@ SETUP = {
     "recall": ("recall", "atr_submitted", {"reasons": "Road still broken"}),
     "reopen_rejected": ("reopen", "rejected", {"reason": "Wrongly rejected"}),
     "reopen_closed": ("reopen", "closed", {"reason": "It broke again"}),
+    "transfer": ("transfer", "open", {"department": "PWR", "category": "PWR-SUP", "reason": "x"}),
 }
 
 
@@ -62,6 +63,10 @@ def expected(role: str, case: str, inside: bool) -> int:
     if role == Role.CITIZEN and not inside:
         return UNSEEN  # someone else's grievance is, to a citizen, no grievance at all
     if case in ("interim_reply", "submit_atr", "reject"):
+        return OK if role in POST_HOLDERS and inside else DENIED
+    if case == "transfer":  # M2: the officers of its chain, and the CMO cell statewide
+        if role == Role.CMO_GRIEVANCE_CELL:
+            return OK
         return OK if role in POST_HOLDERS and inside else DENIED
     if case == "special_close":
         if role == Role.CMO_GRIEVANCE_CELL:
