@@ -59,8 +59,9 @@ def click_to_chat(mobile: str, body: str) -> str:
 
 def share_recipients(*, actor: User) -> list[Post]:
     """Posts of the actor's departments inside the areas of the actor's posts, held by
-    someone else with a mobile: the subordinates and field officers they may share with."""
-    own = list(Post.objects.filter(holder=actor).select_related("area"))
+    someone else with a mobile, of a lower rank than the actor's post over them: the
+    subordinates and field officers they may share with."""
+    own = list(Post.objects.filter(holder=actor).select_related("area", "designation"))
     found: dict[int, Post] = {}
     for mine in own:
         posts = (
@@ -73,7 +74,21 @@ def share_recipients(*, actor: User) -> list[Post]:
             posts = posts.filter(department_id=mine.department_id)
         for post in posts:
             found[post.pk] = post
-    return sorted(found.values(), key=lambda p: (p.area.path, p.title))
+
+    # Subordinates: of a lower rank than the actor's own post over them (the field
+    # officers, patwari or junior engineer, are the lowest).
+    def subordinate(post: Post) -> bool:
+        over = [
+            m.designation.rank
+            for m in own
+            if post.area.path.startswith(m.area.path)
+            and (m.department_id is None or m.department_id == post.department_id)
+        ]
+        return bool(over) and post.designation.rank < max(over)
+
+    return sorted(
+        (p for p in found.values() if subordinate(p)), key=lambda p: (p.area.path, p.title)
+    )
 
 
 def _recipient(actor: User, code: str) -> Post:

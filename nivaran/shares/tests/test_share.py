@@ -10,7 +10,7 @@ from nivaran.grievances.models import GrievanceEvent
 from nivaran.grievances.tests.test_api import client_for
 from nivaran.grievances.workflow import grievance_act
 from nivaran.notifications.models import Message
-from nivaran.org.models import Post
+from nivaran.org.models import Designation, Post
 from nivaran.profiles.loader import active_profile
 from nivaran.shares.models import Share
 
@@ -27,7 +27,7 @@ def patwari(world):
     return Post.objects.create(
         code="REV-PATWARI-B1",
         title="Patwari, One Block",
-        designation=world.posts["REV-L1-ONE"].designation,
+        designation=Designation.objects.get(code="junior_engineer"),  # below a tehsildar
         area=world.block,
         department=world.department,
         holder=holder,
@@ -118,10 +118,15 @@ def test_who_may_share_and_with_whom(world, rules, patwari):
     assert refused.status_code == 409 and "L1, L2 and L3" in refused.json()["detail"]
     for username in ("telecaller", "citizen", "cmo", "feedback"):
         assert client_for(username).post(URL, body).status_code == 403, username
-    # Someone of another district, or a post with nobody in it: refused with a reason.
-    response = client_for("officer_l1").post(URL, {**body, "recipient": "REV-L1-TWO"})
-    assert response.status_code == 400 and "recipient" in response.json()["fields"]
+    # Someone of another district, or a senior: refused with a reason.
+    for post in ("REV-L1-TWO", "REV-L2-ONE"):
+        response = client_for("officer_l1").post(URL, {**body, "recipient": post})
+        assert response.status_code == 400 and "recipient" in response.json()["fields"], post
     assert not shared_events().exists()
+    # The L2 officer may share with the L1 officer below them.
+    response = client_for("officer_l2").post(URL, {**body, "recipient": "REV-L1-ONE"})
+    assert response.status_code == 201, response.content
+    assert shared_events().get().data["recipient"] == "officer_l1"
 
 
 def test_an_l4_officer_may_not_share(world, rules):
@@ -129,7 +134,7 @@ def test_an_l4_officer_may_not_share(world, rules):
     hod_post = Post.objects.create(
         code="REV-PS-OFFICE",
         title="Section officer",
-        designation=world.posts["REV-L4"].designation,
+        designation=Designation.objects.get(code="director"),
         area=world.state,
         department=world.department,
         holder=User.objects.create(username="so", role=Role.OFFICER, mobile="9000000098"),

@@ -9,7 +9,7 @@ from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.grievances.models import GrievanceEvent
 from nivaran.notifications.models import Message
-from nivaran.org.models import Post
+from nivaran.org.models import Designation, Post
 from nivaran.profiles.loader import active_profile
 from nivaran.testing.browser import ARGS, CHROMIUM, VIEWPORTS, artifacts, csp_violations
 from nivaran.testing.world import PASSWORD, World, build_world
@@ -26,7 +26,7 @@ def live_world(transactional_db) -> World:
     Post.objects.create(
         code="REV-PATWARI-B1",
         title="Patwari, One Block",
-        designation=world.posts["REV-L1-ONE"].designation,
+        designation=Designation.objects.get(code="junior_engineer"),  # below a tehsildar
         area=world.block,
         department=world.department,
         holder=holder,
