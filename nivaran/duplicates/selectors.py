@@ -26,6 +26,7 @@ from nivaran.duplicates.scoring import (
     fingerprint,
     keys_to_look_up,
     match,
+    may_reach,
 )
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Grievance, Status
@@ -159,23 +160,36 @@ def _candidates(
         ids = [i for i in ids if i != exclude]
     if not ids:
         return []
+    # Scored from plain columns (hundreds of rows in a busy block: no model instances);
+    # only the few that match are then read whole.
     rows = (
         grievances_visible_to(actor=actor)
         .filter(candidates_eligible_q(now), pk__in=set(ids))
-        .select_related("duplicate_fingerprint", "category", "area")
-    )
-    found = []
-    for grievance in rows:
-        stored = grievance.duplicate_fingerprint
-        other = Fingerprint(
-            stored.mobile,
-            stored.name,
-            frozenset(stored.terms.split()),
-            grievance.category_id,
-            grievance.area_id,
+        .values_list(
+            "id",
+            "registered_at",
+            "category_id",
+            "area_id",
+            "duplicate_fingerprint__mobile",
+            "duplicate_fingerprint__name",
+            "duplicate_fingerprint__terms",
         )
+    )
+    scored = []
+    for pk, registered_at, category_id, area_id, mobile, name, terms in rows:
+        if not may_reach(probe, mobile, name, THRESHOLD):
+            continue
+        other = Fingerprint(mobile, name, frozenset(terms.split()), category_id, area_id)
         result = match(probe, other)
         if result.score >= THRESHOLD:
-            found.append(Candidate(grievance, result.score, result.reasons))
-    found.sort(key=lambda c: (-c.score, -c.grievance.registered_at.timestamp()))
-    return found[:limit]
+            scored.append((-result.score, -registered_at.timestamp(), pk, result))
+    scored.sort()
+    best = scored[:limit]
+    grievances = Grievance.objects.select_related("category", "area").in_bulk(
+        [pk for _, _, pk, _ in best]
+    )
+    return [
+        Candidate(grievances[pk], result.score, result.reasons)
+        for _, _, pk, result in best
+        if pk in grievances
+    ]

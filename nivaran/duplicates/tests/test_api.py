@@ -186,10 +186,11 @@ def test_queries_per_registration_and_per_check_stay_constant(world: World):
     assert len(index_writes) == 2
     assert len(later.captured_queries) == len(one.captured_queries)
     client = client_for("telecaller")
+    world.register(citizen_name="Sunita Devi", mobile="9800000199", description=WATER_EN)
     with CaptureQueriesContext(connection) as first_check:
-        check(client)
+        assert len(numbers(check(client))) == 1
     for i in range(5):
         world.register(citizen_name="Sunita Devi", mobile=f"98000001{i:02d}", description=WATER_EN)
     with CaptureQueriesContext(connection) as second_check:
-        assert len(numbers(check(client))) == 5
+        assert len(numbers(check(client))) == 6
     assert len(second_check.captured_queries) == len(first_check.captured_queries)
