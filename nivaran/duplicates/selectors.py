@@ -19,7 +19,7 @@ from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, PermissionDenied
-from nivaran.duplicates.models import DuplicateKey
+from nivaran.duplicates.models import DuplicateKey, KeyKind
 from nivaran.duplicates.scoring import (
     THRESHOLD,
     Fingerprint,
@@ -47,7 +47,7 @@ LIVE = (Status.OPEN, Status.IN_PROGRESS, Status.ATR_SUBMITTED, Status.CONFLICT, 
 # Finished, but recently: the citizen may be calling about it again (and may reopen it).
 FINISHED = (Status.CLOSED, Status.SPECIAL_CLOSED, Status.REJECTED)
 RECENTLY_FINISHED = timedelta(days=30)
-BLOCK_LIMIT = 500  # the most grievances read from the index for one lookup
+BLOCK_LIMIT = 250  # the most grievances read from the index per kind of key, per lookup
 LIMIT = 10
 
 
@@ -151,11 +151,20 @@ def _candidates(
     limit: int,
     exclude: int | None = None,
 ) -> list[Candidate]:
-    ids = list(
-        DuplicateKey.objects.filter(key__in=keys)
-        .order_by("-grievance_id")
-        .values_list("grievance_id", flat=True)[:BLOCK_LIMIT]
-    )
+    # The person's keys (mobile, name) and the place's (area x category x month) are read
+    # apart, each newest first: a busy place cannot crowd out the person's own grievances.
+    place = f"{KeyKind.PLACE}:"
+    ids = []
+    for part in (
+        [k for k in keys if not k.startswith(place)],
+        [k for k in keys if k.startswith(place)],
+    ):
+        if part:
+            ids += list(
+                DuplicateKey.objects.filter(key__in=part)
+                .order_by("-grievance_id")
+                .values_list("grievance_id", flat=True)[:BLOCK_LIMIT]
+            )
     if exclude is not None:
         ids = [i for i in ids if i != exclude]
     if not ids:

@@ -19,7 +19,7 @@ from nivaran.grievances.models import Channel, Grievance, Status
 
 WINDOW = timedelta(days=90)
 MAX_RESULTS = 1000
-CLOSED = frozenset({Status.CLOSED, Status.REJECTED, Status.SPECIAL_CLOSED})
+CLOSED = frozenset({Status.CLOSED, Status.REJECTED, Status.SPECIAL_CLOSED, Status.MERGED})
 
 
 def open311_status(status: str) -> str:

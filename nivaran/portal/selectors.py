@@ -108,6 +108,8 @@ STATUS_FOR_CITIZEN: dict[str, Promise] = {
     Status.CLOSED: _("Resolved and closed"),
     Status.REJECTED: _("Not taken up"),
     Status.SPECIAL_CLOSED: _("Closed by the department"),
+    Status.OUT_OF_JURISDICTION: _("Being sent to the department that deals with it"),
+    Status.MERGED: _("Joined to your other grievance about the same matter"),
 }
 RESOLUTION_TYPES: dict[str, Promise] = dict(SubmitAtrInput.RESOLUTION_TYPES)
 
@@ -174,6 +176,18 @@ def _line(event: GrievanceEvent) -> tuple[str, str, str] | None:
         return str(_("Reopened on review")), "", ""
     if action == "escalate":
         return str(_("Escalated to a senior officer")), "", ""
+    if action in {"transfer", "mark_out_of_jurisdiction"} or (
+        action == "change_type" and data.get("department_changed")
+    ):
+        if data.get("to_department") is None:
+            return str(_("Being sent to the department that deals with it")), "", ""
+        return str(_("Sent to the department that deals with it")), "", ""
+    if action == "merge":
+        into = data.get("into")
+        detail = str(_("Follow grievance %(number)s")) % {"number": into} if into else ""
+        return str(_("Joined to your other grievance about the same matter")), "", detail
+    if action == "absorb_duplicate":
+        return str(_("Your other grievance about the same matter was joined to this one")), "", ""
     return None  # overdue flags and anything new stay internal until decided
 
 

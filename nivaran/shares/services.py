@@ -30,6 +30,7 @@ from nivaran.grievances.workflow import grievance_act
 from nivaran.notifications.models import MessageChannel
 from nivaran.notifications.services import Outgoing, messages_queue
 from nivaran.org.models import Post
+from nivaran.org.selectors import Jurisdiction, jurisdiction_covers
 from nivaran.profiles.loader import active_profile
 from nivaran.shares.models import Share
 
@@ -168,11 +169,28 @@ def share_whatsapp(
     at = at or timezone.now()
     visible = {
         g.number: g
-        for g in grievances_visible_to(actor=actor).filter(number__in=numbers).only("id", "number")
+        for g in grievances_visible_to(actor=actor)
+        .filter(number__in=numbers)
+        .only("id", "number", "department_id", "area_path")
     }
     missing = [n for n in numbers if n not in visible]
     if missing:
         raise NotFound(_("No grievance %(numbers)s.") % {"numbers": ", ".join(missing)})
+    # The recipient's own post must cover each grievance: a list goes to who can act on it.
+    theirs = [Jurisdiction(department_id=post.department_id, area_path=post.area.path)]
+    outside = [
+        n
+        for n in numbers
+        if not jurisdiction_covers(
+            theirs, department_id=visible[n].department_id, area_path=visible[n].area_path
+        )
+    ]
+    if outside:
+        raise InvalidInput(
+            _("%(numbers)s lie outside the post %(post)s.")
+            % {"numbers": ", ".join(outside), "post": post.title},
+            fields={"grievances": [_("Share only what the recipient's post covers.")]},
+        )
     try:
         with transaction.atomic():
             share = Share.objects.create(
@@ -194,8 +212,10 @@ def share_whatsapp(
                     data={"recipient": post.code, "share": share.pk},
                     at=at,
                 )
-                for n in numbers
+                # Locked in id order: two shares of overlapping lists cannot deadlock.
+                for n in sorted(numbers, key=lambda n: visible[n].pk)
             ]
+            shared.sort(key=lambda g: numbers.index(g.number or ""))
             share.body = _message(actor, holder, shared, link_base)
             share.save(update_fields=["body"])
             messages_queue(

@@ -261,7 +261,7 @@ def category_choices() -> list[tuple[str, Any]]:
 
 def department_choices() -> list[tuple[str, Any]]:
     return [("", _("Choose a department"))] + [
-        (d.code, _local(d)) for d in Department.objects.order_by("name")
+        (d.code, _local(d)) for d in Department.objects.filter(is_active=True).order_by("name")
     ]
 
 

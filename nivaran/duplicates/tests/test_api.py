@@ -194,3 +194,14 @@ def test_queries_per_registration_and_per_check_stay_constant(world: World):
     with CaptureQueriesContext(connection) as second_check:
         assert len(numbers(check(client))) == 6
     assert len(second_check.captured_queries) == len(first_check.captured_queries)
+
+
+def test_a_busy_place_does_not_crowd_out_the_persons_own_grievance(world: World, monkeypatch):
+    from nivaran.duplicates import selectors
+
+    monkeypatch.setattr(selectors, "BLOCK_LIMIT", 3)
+    own = world.register(citizen_name="Sunita Devi", mobile="9812345678", description=WATER_EN)
+    for i in range(5):  # newer grievances of other people in the same area and type
+        world.register(citizen_name=f"Other {i}", mobile=f"98111111{i:02d}", description=WATER_EN)
+    found = numbers(check(client_for("telecaller")))
+    assert own.number in found

@@ -188,3 +188,18 @@ def test_citizens_and_the_telecaller_cannot_merge(world, pair):
             404,
             409,
         }
+
+
+def test_a_grievance_is_not_merged_down_a_level(world, pair):
+    from nivaran.accounts.services import system_user
+    from nivaran.grievances.workflow import grievances_sweep
+
+    survivor, duplicate = pair
+    # The earlier one's deadline passes first: it alone goes up to L2.
+    grievances_sweep(at=Grievance.objects.get(pk=survivor.pk).due_at, actor=system_user())
+    higher = Grievance.objects.get(pk=survivor.pk)
+    lower = Grievance.objects.get(pk=duplicate.pk)
+    assert (higher.level, lower.level) == (2, 1)
+    with pytest.raises(TransitionNotAllowed, match="neither goes back down a level"):
+        act_merge(world, higher, lower.number, who="officer_l2")
+    assert Grievance.objects.get(pk=higher.pk).status == Status.OPEN

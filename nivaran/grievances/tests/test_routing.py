@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -19,6 +20,7 @@ from nivaran.org.models import Department, LevelMapping, Post
 from nivaran.profiles.loader import active_profile
 
 pytestmark = pytest.mark.django_db
+IST = ZoneInfo("Asia/Kolkata")
 
 
 @pytest.fixture
@@ -99,10 +101,42 @@ def test_only_the_l1_officer_changes_the_type_and_only_where_the_rule_is_on(worl
 
 
 def test_a_working_day_window_counts_the_calendar(world, rules):
+    from nivaran.grievances.deadlines import business_calendar
+    from nivaran.grievances.workflow.routing import type_change_until
+
+    friday = datetime(2026, 3, 13, 10, 0, tzinfo=IST)
+    g = world.register(at=friday)
+    profile = active_profile()
+    calendar = business_calendar(profile)
+    by_days = type_change_until(g, profile, calendar)
     rules["type_change_window_calendar"] = "working"
-    g = world.register()
-    act(g, world["officer_l1"], "change_type", category="REV-FLOOD", reason="r")
+    by_working_days = type_change_until(g, profile, calendar)
+    assert by_days == friday + timedelta(days=3)
+    assert by_working_days > by_days  # the weekend does not count
+    between = by_days + timedelta(hours=1)
+    act(g, world["officer_l1"], "change_type", at=between, category="REV-FLOOD", reason="r")
     assert Grievance.objects.get(pk=g.pk).category.code == "REV-FLOOD"
+    rules["type_change_window_calendar"] = "calendar"
+    with pytest.raises(TransitionNotAllowed, match="within 3 days"):
+        act(g, world["officer_l1"], "change_type", at=between, category="REV-LAND-MUT", reason="r")
+
+
+def test_a_second_type_change_counts_from_the_same_start(world, rules):
+    g = world.register(at=timezone.now() - timedelta(days=1))
+    first_due = g.due_at
+    act(g, world["officer_l1"], "change_type", category="REV-FLOOD", reason="Flood")
+    act(g, world["officer_l1"], "change_type", category="REV-LAND-MUT", reason="Mutation after all")
+    # Back to the first type: back to the first deadline, not a fresh one from now.
+    assert Grievance.objects.get(pk=g.pk).due_at == first_due
+
+
+def test_once_escalated_the_l1_officer_neither_changes_the_type_nor_transfers_it(world, rules):
+    g = climb_to(world.register(), 2)
+    with pytest.raises(TransitionNotAllowed, match="while it is at L1"):
+        act(g, world["officer_l1"], "change_type", category="REV-FLOOD", reason="r")
+    with pytest.raises(TransitionNotAllowed, match="at L2 now"):
+        act(g, world["officer_l1"], "transfer", department="PWR", category="PWR-SUP", reason="r")
+    assert Grievance.objects.get(pk=g.pk).department == world.department
 
 
 def test_a_type_change_refuses_the_same_type_an_unknown_one_and_another_kind(world, rules):
@@ -261,7 +295,8 @@ def test_a_grievance_never_escalated_may_be_transferred_to_any_l1(world, rules, 
 
 
 def test_transfers_and_out_of_jurisdiction_are_counted_per_department_and_officer(world, rules):
-    a, b = world.register(), climb_to(world.register(mobile="9876500002"), 4)
+    b = climb_to(world.register(mobile="9876500002"), 4)
+    a = world.register()  # after the sweeps: still at L1
     act(a, world["officer_l1"], "transfer", department="PWR", category="PWR-SUP", reason="x")
     act(b, world["secretary"], "mark_out_of_jurisdiction", reason="Not ours")
     by_department = selectors.routing_counts(by="department")

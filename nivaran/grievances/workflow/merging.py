@@ -53,6 +53,13 @@ def _survivor(ctx: Context) -> Grievance:
 
     g = ctx.grievance
     number = ctx.data["into"].strip()
+    # Reach first, on a plain read: no lock is taken on a grievance out of the actor's reach.
+    seen = Grievance.objects.filter(number=number).first()
+    if seen is None or not actor_reaches(ctx.actor, seen, "jurisdiction"):
+        raise InvalidInput(
+            _("No grievance %(number)s within your reach.") % {"number": number},
+            fields={"into": [_("Not a grievance you can act on.")]},
+        )
     try:
         survivor = (
             Grievance.objects.select_for_update(
@@ -80,6 +87,14 @@ def _survivor(ctx: Context) -> Grievance:
         raise TransitionNotAllowed(
             _("Grievance %(number)s is %(status)s; merge only into one still being dealt with.")
             % {"number": survivor.number, "status": survivor.get_status_display()}
+        )
+    if survivor.level < g.level:
+        raise TransitionNotAllowed(
+            _(
+                "Grievance %(number)s is at L%(its)s and this one at L%(ours)s: merge "
+                "%(number)s into this one instead, so that neither goes back down a level."
+            )
+            % {"number": survivor.number, "its": survivor.level, "ours": g.level}
         )
     if survivor.department_id != g.department_id:
         raise TransitionNotAllowed(

@@ -15,8 +15,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nivaran.accounts.roles import Role
+from nivaran.accounts.roles import POST_ROLES, Role
 from nivaran.catalog.models import Category
+from nivaran.core.calendar import BusinessCalendar
 from nivaran.core.errors import InvalidInput, TransitionNotAllowed
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import deadlines_for, due_at
@@ -53,13 +54,15 @@ def escalated_from(events: list[GrievanceEvent]) -> tuple[set[int], set[int]]:
     return posts, officers
 
 
-def type_change_until(grievance: Grievance, profile: Profile) -> datetime | None:
+def type_change_until(
+    grievance: Grievance, profile: Profile, calendar: BusinessCalendar
+) -> datetime | None:
     """The end of the profile's window for an L1 type change (None: the rule is off)."""
     days = int(profile.rules.get("type_change_window_days", 0))
     if days <= 0:
         return None
     if profile.rules.get("type_change_window_calendar", "calendar") == "working":
-        return profile.calendar.add_working_days(grievance.registered_at, days)
+        return calendar.add_working_days(grievance.registered_at, days)
     return grievance.registered_at + timedelta(days=days)
 
 
@@ -88,11 +91,14 @@ def _category(code: str, field: str = "category") -> Category:
 
 
 def _level_started(events: list[GrievanceEvent], due: datetime | None) -> datetime | None:
-    """When the current deadline began: the first of the latest events that carry it."""
+    """When the current deadline began: the first of the latest events that carry it, or
+    where a type change recomputed it, the instant that change counted from."""
     start = None
     for event in reversed(events):
         if event.due_at != due:
             break
+        if event.action == "change_type" and (event.data or {}).get("deadline_from"):
+            return datetime.fromisoformat(event.data["deadline_from"])
         start = event.at
     return start
 
@@ -128,7 +134,7 @@ def _destination(ctx: Context, field: str = "department") -> tuple[Department, C
     """The department named in the input and the grievance's type there."""
     g = ctx.grievance
     code = ctx.data.get(field) or ""
-    department = Department.objects.filter(code=code).first()
+    department = Department.objects.filter(code=code, is_active=True).first()
     if department is None:
         raise InvalidInput(
             _("No department with code %(code)s.") % {"code": code},
@@ -201,11 +207,11 @@ def _moved(
 
 def guard_change_type(ctx: Context) -> str | None:
     """the profile's window from registration; the L1 officer only"""
-    until = type_change_until(ctx.grievance, ctx.profile)
+    until = type_change_until(ctx.grievance, ctx.profile, ctx.calendar)
     if until is None:
         return _("Complaint types cannot be changed in this state")
-    if _level_of_actor(ctx) != 1:
-        return _("Only the L1 officer may change the complaint type")
+    if ctx.grievance.level != 1 or _level_of_actor(ctx) != 1:
+        return _("Only the L1 officer may change the complaint type, while it is at L1")
     if ctx.at > until:
         return _(
             "The complaint type may be changed only within %(days)s days of registration "
@@ -234,17 +240,33 @@ def change_type(ctx: Context) -> Change:
             fields={"category": [_("Choose a type of the same kind.")]},
         )
     if new.department_id != g.department_id:
+        if not ctx.profile.rules.get("department_transfer", True):
+            raise TransitionNotAllowed(
+                _("Grievances are not transferred between departments in this state")
+            )
         change = _to_department(ctx, new.department, new)
         change.data["department_changed"] = True
         return change
     events = _history(g)
     start = _level_started(events, g.due_at) or g.registered_at
     deadlines = deadlines_for(category=new, emergency=g.emergency, profile=ctx.profile)
+    # The mapping may name another post for the new type (mappings per category).
+    post = ctx.resolver.post_for(
+        department_id=g.department_id, area_path=g.area_path, category_id=new.pk, level=g.level
+    )
+    moved = post is not None and post.pk != g.assigned_post_id
     return Change(
         category=new,
+        post=post if moved else KEEP,
         due_at=due_at(deadlines=deadlines, level=g.level, start=start, calendar=ctx.calendar),
         note=ctx.data["reason"],
-        data={**_moved(g, None, new, g.assigned_post), "department_changed": False},
+        data={
+            **_moved(g, None, new, post if moved else g.assigned_post),
+            "department_changed": False,
+            # Where this deadline is counted from: a second type change counts from the
+            # same instant, not from the first change.
+            "deadline_from": start.isoformat(),
+        },
     )
 
 
@@ -252,14 +274,18 @@ def change_type(ctx: Context) -> Change:
 
 
 def guard_transfer(ctx: Context) -> str | None:
-    """the profile allows transfers; out of jurisdiction: the CMO cell re-routes"""
+    """the profile allows transfers; not by an officer it was escalated past; out of
+    jurisdiction: the CMO cell re-routes"""
     if not ctx.profile.rules.get("department_transfer", True):
         return _("Grievances are not transferred between departments in this state")
-    if (
-        ctx.grievance.status == Status.OUT_OF_JURISDICTION
-        and ctx.actor.role != Role.CMO_GRIEVANCE_CELL
-    ):
+    g = ctx.grievance
+    if g.status == Status.OUT_OF_JURISDICTION and ctx.actor.role != Role.CMO_GRIEVANCE_CELL:
         return _("The CMO grievance cell re-routes a grievance marked out of jurisdiction")
+    level = _level_of_actor(ctx) if ctx.actor.role in POST_ROLES else None
+    if level is not None and level < g.level:
+        return _("The grievance is at L%(level)s now: its officer there decides where it goes") % {
+            "level": g.level
+        }
     return None
 
 

@@ -157,14 +157,24 @@ def test_sharing_is_off_where_the_profile_says_so(world, patwari):
 def test_the_record_is_not_an_action_anyone_can_take_alone(world, rules, patwari):
     g = world.register()
     client = client_for("officer_l1")
-    for path in (
+    response = client.post(
         f"/api/v1/grievances/{g.number}/actions/share_whatsapp/",
-        f"/api/v1/grievances/{g.number}/actions/",
-    ):
-        response = client.post(path, {"recipient": patwari.code, "share": 1, "action": "x"})
-        assert response.status_code in {404, 405}, path
+        {"recipient": patwari.code, "share": 1},
+        format="json",
+    )
+    assert response.status_code == 404 and response.json()["code"] == "unknown_action"
     assert (
         "share_whatsapp"
         not in client.get(f"/api/v1/grievances/{g.number}/").json()["allowed_actions"]
     )
+    assert not shared_events().exists()
+
+
+def test_the_recipient_must_cover_each_grievance(world, rules, patwari):
+    in_block = world.register()
+    district_wide = world.register(area=world.district, mobile="9876500004")
+    response = client_for("officer_l1").post(
+        URL, {"grievances": [in_block.number, district_wide.number], "recipient": patwari.code}
+    )
+    assert response.status_code == 400 and district_wide.number in response.json()["detail"]
     assert not shared_events().exists()
