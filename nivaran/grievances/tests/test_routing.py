@@ -306,3 +306,14 @@ def test_transfers_and_out_of_jurisdiction_are_counted_per_department_and_office
     by_officer = {r["key"]: r for r in selectors.routing_counts(by="officer")}
     assert by_officer[world["officer_l1"].pk]["transfer"] == 1
     assert by_officer[world["secretary"].pk]["mark_out_of_jurisdiction"] == 1
+
+
+def test_a_new_type_is_keyed_again_for_duplicates(world, rules):
+    from nivaran.duplicates.models import DuplicateKey
+
+    g = world.register()
+    act(g, world["officer_l1"], "change_type", category="REV-FLOOD", reason="Flood")
+    flood = Category.objects.get(code="REV-FLOOD")
+    keys = DuplicateKey.objects.filter(grievance=g, key__startswith="p:")
+    categories = {int(k.split(":")[2]) for k in keys.values_list("key", flat=True)}
+    assert categories == {flood.pk}  # p:<area>:<category>:<month>

@@ -19,6 +19,7 @@ from nivaran.accounts.roles import POST_ROLES, Role
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
 from nivaran.core.errors import InvalidInput, TransitionNotAllowed
+from nivaran.duplicates.services import duplicates_reindex
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import deadlines_for, due_at
 from nivaran.grievances.models import Grievance, GrievanceEvent, Status
@@ -184,7 +185,13 @@ def _to_department(ctx: Context, department: Department, category: Category) -> 
         note=ctx.data["reason"],
         data=_moved(g, department, category, post),
         messages=[notify.to_citizen(g, "transferred", department=name)],
+        writes=[_reindexed] if category.pk != g.category_id else [],
     )
+
+
+def _reindexed(g: Grievance) -> None:
+    """The duplicate index keys a grievance by its type: a new type is keyed again."""
+    duplicates_reindex(grievance_ids=[g.pk])
 
 
 def _moved(
@@ -267,6 +274,7 @@ def change_type(ctx: Context) -> Change:
             # same instant, not from the first change.
             "deadline_from": start.isoformat(),
         },
+        writes=[_reindexed],
     )
 
 
