@@ -19,4 +19,7 @@ def merge_otp_send(*, actor: User, number: str, client: str = "") -> OtpChalleng
         raise TransitionNotAllowed(
             _("You cannot merge grievance %(number)s now.") % {"number": number}
         )
-    return otp_send_to_self(actor=actor, purpose=OtpPurpose.MERGE, client=client)
+    # Bound to this grievance: it confirms a merge of this one and no other.
+    return otp_send_to_self(
+        actor=actor, purpose=OtpPurpose.MERGE, client=client, context=grievance.number or ""
+    )

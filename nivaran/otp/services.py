@@ -96,10 +96,14 @@ def _secret() -> bytes:
     return str(getattr(settings, "NIVARAN_OTP_SECRET", "") or settings.SECRET_KEY).encode()
 
 
-def otp_hash(*, mobile: str, purpose: str, code: str, user_id: int | None = None) -> str:
-    """HMAC-SHA256 of the code, bound to mobile, purpose and (staff) user, under the OTP
-    secret. A citizen's text is `mobile:purpose:code`, as it always was."""
+def otp_hash(
+    *, mobile: str, purpose: str, code: str, user_id: int | None = None, context: str = ""
+) -> str:
+    """HMAC-SHA256 of the code, bound to mobile, purpose, (staff) user and what it is for
+    (`context`: the grievance a merge OTP confirms), under the OTP secret. A citizen's
+    text is `mobile:purpose:code`, as it always was."""
     bound = f"{mobile}:{purpose}:" + (f"u{user_id}:" if user_id is not None else "")
+    bound += f"c{context}:" if context else ""
     return hmac.new(_secret(), f"{bound}{code}".encode(), hashlib.sha256).hexdigest()
 
 
@@ -199,6 +203,7 @@ def otp_send(
     deliver: bool = True,
     client: str = "",
     now: datetime | None = None,
+    context: str = "",
 ) -> OtpChallenge:
     """Create a challenge and queue its SMS, within the budget of the mobile, the staff
     user (`user`, required for STAFF_PURPOSES and refused for the others), the client
@@ -228,7 +233,11 @@ def otp_send(
             purpose=purpose,
             user=user,
             code_hash=otp_hash(
-                mobile=mobile, purpose=purpose, code=code, user_id=user.pk if user else None
+                mobile=mobile,
+                purpose=purpose,
+                code=code,
+                user_id=user.pk if user else None,
+                context=context,
             ),
             created_at=now,
             expires_at=now + VALID_FOR,
@@ -253,6 +262,7 @@ def otp_verify(
     code: str,
     user: User | None = None,
     now: datetime | None = None,
+    context: str = "",
 ) -> OtpChallenge:
     """Accept the latest live challenge's code once (for this mobile, purpose and staff
     user); five wrong tries kill it, and lock a staff user out of the purpose.
@@ -294,7 +304,11 @@ def otp_verify(
         if challenge is None:
             raise refused
         given = otp_hash(
-            mobile=mobile, purpose=purpose, code=code.strip(), user_id=user.pk if user else None
+            mobile=mobile,
+            purpose=purpose,
+            code=code.strip(),
+            user_id=user.pk if user else None,
+            context=context,
         )
         if hmac.compare_digest(given, challenge.code_hash):
             challenge.used_at = now
@@ -332,7 +346,12 @@ def _own_mobile(actor: User) -> str:
 
 
 def otp_send_to_self(
-    *, actor: User, purpose: str, client: str = "", now: datetime | None = None
+    *,
+    actor: User,
+    purpose: str,
+    client: str = "",
+    now: datetime | None = None,
+    context: str = "",
 ) -> OtpChallenge:
     """Send a staff OTP (e.g. `merge`) to the acting user's own registered mobile, in
     their language."""
@@ -343,15 +362,23 @@ def otp_send_to_self(
         language=actor.preferred_language,
         client=client,
         now=now,
+        context=context,
     )
 
 
 def otp_verify_self(
-    *, actor: User, purpose: str, code: str, now: datetime | None = None
+    *, actor: User, purpose: str, code: str, now: datetime | None = None, context: str = ""
 ) -> OtpChallenge:
     """Verify a staff OTP sent by `otp_send_to_self`: bound to the actor, their present
     mobile and the purpose. Outside any transaction, before acting (see `otp_verify`)."""
-    return otp_verify(mobile=_own_mobile(actor), purpose=purpose, code=code, user=actor, now=now)
+    return otp_verify(
+        mobile=_own_mobile(actor),
+        purpose=purpose,
+        code=code,
+        user=actor,
+        now=now,
+        context=context,
+    )
 
 
 KEPT_FOR = timedelta(days=1)  # far past any challenge's life, limit's window and lockout

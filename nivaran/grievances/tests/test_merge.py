@@ -130,7 +130,7 @@ def act_merge(world, g, into, who="officer_l1"):
     from nivaran.otp.services import otp_send_to_self
 
     OtpChallenge.objects.all().delete()  # a fresh budget for each try of this test
-    otp_send_to_self(actor=world[who], purpose=OtpPurpose.MERGE)
+    otp_send_to_self(actor=world[who], purpose=OtpPurpose.MERGE, context=g.number)
     body = Message.objects.filter(to=world[who].mobile, purpose="otp").latest("id").body
     code = re.search(r"\b(\d{6})\b", body).group(1)
     return grievance_act(
@@ -203,3 +203,22 @@ def test_a_grievance_is_not_merged_down_a_level(world, pair):
     with pytest.raises(TransitionNotAllowed, match="neither goes back down a level"):
         act_merge(world, higher, lower.number, who="officer_l2")
     assert Grievance.objects.get(pk=higher.pk).status == Status.OPEN
+
+
+def test_an_otp_asked_for_one_grievance_does_not_merge_another(world, pair):
+    survivor, duplicate = pair
+    third = world.register(
+        citizen_name="Sunita Devi",
+        mobile="9812345678",
+        description=TEXT,
+        at=timezone.now() - timedelta(minutes=30),
+    )
+    client = client_for("officer_l1")
+    code = otp_for(client, third.number, world["officer_l1"].mobile)  # asked for `third`
+    response = client.post(
+        f"/api/v1/grievances/{duplicate.number}/actions/merge/",
+        {"into": survivor.number, "otp": code},
+        "json",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "otp_refused"
+    assert Grievance.objects.get(pk=duplicate.pk).status == Status.OPEN

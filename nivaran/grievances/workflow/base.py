@@ -78,9 +78,10 @@ class Change:
 
 
 Handler = Callable[[Context], Change]
-# Runs before the door's transaction, with the actor and the raw input: a check whose
-# effect must stay even when the action is refused (a wrong OTP counts). Returns proofs.
-Prepare = Callable[[User, Mapping[str, Any]], dict[str, Any]]
+# Runs before the door's transaction, with the actor, the grievance and the raw input: a
+# check whose effect must stay even when the action is refused (a wrong OTP counts).
+# Returns proofs.
+Prepare = Callable[[User, Grievance, Mapping[str, Any]], dict[str, Any]]
 Guard = Callable[[Context], str | None]  # a reason when the action may not be taken
 
 

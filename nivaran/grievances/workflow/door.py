@@ -192,8 +192,7 @@ def grievance_act(
     if t.prepare is not None and actor.role in t.roles:
         # The refusals that need no lock come first, so that a one-time proof (an OTP)
         # is not used up on an action that could not be taken anyway.
-        _refusal(grievance_id, actor, t)
-        proofs = t.prepare(actor, data or {})
+        proofs = t.prepare(actor, _refusal(grievance_id, actor, t), data or {})
     try:
         return _act(grievance_id, actor, t, data, at, stored_files, proofs)
     except BaseException:
@@ -202,11 +201,13 @@ def grievance_act(
         raise
 
 
-def _refusal(grievance_id: int, actor: User, t: Transition) -> None:
+def _refusal(grievance_id: int, actor: User, t: Transition) -> Grievance:
+    """The grievance, read without a lock, once the refusals that need none have passed."""
     grievance = Grievance.objects.select_related("citizen").filter(pk=grievance_id).first()
     if grievance is None:
         raise NotFound("No such grievance.")
     _check(actor, grievance, t)
+    return grievance
 
 
 def _check(actor: User, grievance: Grievance, t: Transition) -> None:

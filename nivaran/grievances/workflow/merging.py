@@ -28,16 +28,19 @@ from nivaran.otp.services import otp_verify_self
 SURVIVORS = ACTIVE | {Status.ATR_SUBMITTED}
 
 
-def prepare_merge(actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
+def prepare_merge(actor: User, grievance: Grievance, data: Mapping[str, Any]) -> dict[str, Any]:
     """The officer's OTP, checked (and used up) before the door's transaction, so that a
-    wrong one counts towards the lockout even though the merge is refused."""
+    wrong one counts towards the lockout even though the merge is refused. The OTP was
+    asked for this grievance: one asked for another does not confirm this merge."""
     code = data.get("otp") if isinstance(data, Mapping) else None
     if not isinstance(code, str) or not code.strip():
         raise InvalidInput(
             _("Confirm the merge with the OTP sent to your mobile."),
             fields={"otp": [_("This field is required.")]},
         )
-    challenge = otp_verify_self(actor=actor, purpose=OtpPurpose.MERGE, code=code.strip())
+    challenge = otp_verify_self(
+        actor=actor, purpose=OtpPurpose.MERGE, code=code.strip(), context=grievance.number or ""
+    )
     return {"otp": challenge.pk}
 
 
