@@ -55,6 +55,11 @@ class MeUpdateInput(serializers.Serializer[Any]):
 
 class MobileOtpInput(serializers.Serializer[Any]):
     mobile = serializers.CharField(max_length=20, help_text="The NEW mobile number.")
+    password = serializers.CharField(
+        max_length=128,
+        help_text="The account's password, asked again: a session alone does not move the "
+        "officer's SMS to another phone. Wrong ones count against the sign-in lock.",
+    )
 
 
 class MobileOtpSentSerializer(serializers.Serializer[Any]):
@@ -144,6 +149,8 @@ class MeMobileOtpApi(APIView):
         challenge = profile_mobile_otp_send(
             actor=actor,
             mobile=body["mobile"],
+            password=body["password"],
+            request=request,
             via=ProfileChangeVia.API,
             client=client_address(request),
         )

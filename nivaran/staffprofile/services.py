@@ -1,4 +1,5 @@
-"""A staff member's own mobile (M4): changed only by the OTP sent to the new number.
+"""A staff member's own mobile (M4): changed only with the account's password and the OTP
+sent to the new number.
 
 Name and language change directly (`accounts.services.profile_update`). Every step is in
 the profile audit (`accounts.ProfileChange`): the OTP sent, each refused code, the
@@ -8,6 +9,7 @@ lockout, the change itself. The pages and the API call these functions and nothi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from nivaran.accounts.models import ProfileChangeKind, ProfileField, User
 from nivaran.accounts.roles import Role
 from nivaran.accounts.services import profile_change_record, staff_check
+from nivaran.accounts.throttle import SignInLocked, signin_failed, signin_locked_for
 from nivaran.core.errors import DomainError, InvalidInput
 from nivaran.core.phones import mobile_mask, mobile_normalise
 from nivaran.notifications.models import MessageChannel
@@ -59,13 +62,47 @@ def _refusal(*, actor: User, mobile: str, exc: DomainError, via: str, now: datet
     )
 
 
+def _reauthenticated(*, actor: User, password: str, request: Any, via: str, now: datetime) -> None:
+    """The account's password, asked again: a signed-in session alone (a phone left
+    unlocked, a stolen cookie) must not move the officer's SMS, and with it every merge
+    OTP, to another phone. Wrong passwords count against the sign-in lock."""
+    wait = signin_locked_for(request=request, username=actor.username)
+    if wait:
+        raise SignInLocked(retry_after=wait)
+    if actor.check_password(password or ""):
+        return
+    signin_failed(request=request, username=actor.username)
+    profile_change_record(
+        user=actor,
+        actor=actor,
+        field=ProfileField.MOBILE,
+        kind=ProfileChangeKind.REFUSED,
+        via=via,
+        old=actor.mobile,
+        new="",
+        reason="wrong_password",
+        at=now,
+    )
+    text = _("The password is wrong.")
+    raise InvalidInput(text, fields={"password": [text]})
+
+
 def profile_mobile_otp_send(
-    *, actor: User, mobile: str, via: str, client: str = "", now: datetime | None = None
+    *,
+    actor: User,
+    mobile: str,
+    password: str,
+    request: Any,
+    via: str,
+    client: str = "",
+    now: datetime | None = None,
 ) -> OtpChallenge:
-    """Step 1: send an OTP to the NEW mobile (purpose `profile_mobile`, bound to the
-    actor), within the OTP budget of that mobile and of the actor; nothing changes yet."""
+    """Step 1: with the account's password again, send an OTP to the NEW mobile (purpose
+    `profile_mobile`, bound to the actor), within the OTP budget of that mobile and of
+    the actor; nothing changes yet."""
     staff_check(actor=actor)
     now = now or timezone.now()
+    _reauthenticated(actor=actor, password=password, request=request, via=via, now=now)
     new = _new_mobile(actor=actor, raw=mobile)
     try:
         challenge = otp_send(

@@ -55,6 +55,12 @@ class MobileForm(forms.Form):
         widget=forms.TextInput({**TEXT, "inputmode": "tel", "autocomplete": "tel"}),
         help_text=gettext_lazy("We send an OTP to this number. It changes once you enter it."),
     )
+    password = forms.CharField(
+        label=gettext_lazy("Your password"),
+        max_length=128,
+        widget=forms.PasswordInput({**TEXT, "autocomplete": "current-password"}),
+        help_text=gettext_lazy("Asked again before your SMS go to another phone."),
+    )
 
 
 class CodeForm(forms.Form):
@@ -125,12 +131,19 @@ def mobile_start(request: HttpRequest) -> HttpResponse:
         challenge = profile_mobile_otp_send(
             actor=actor,
             mobile=form.cleaned_data["mobile"],
+            password=form.cleaned_data["password"],
+            request=request,
             via=ProfileChangeVia.PAGE,
             client=client_address(request),
         )
     except DomainError as exc:
-        for text in (exc.fields or {}).get("mobile", []) or [exc.detail]:
-            form.add_error("mobile", text)
+        fields = exc.fields or {}
+        if fields.get("password"):
+            for text in fields["password"]:
+                form.add_error("password", text)
+        else:
+            for text in fields.get("mobile", []) or [exc.detail]:
+                form.add_error("mobile", text)
         return _page(request, actor, mobile_form=form)
     request.session[PENDING] = challenge.mobile
     messages.info(

@@ -67,7 +67,9 @@ def test_patch_refuses_the_mobile(world: World):
 
 def test_the_mobile_changes_with_the_otp_sent_to_the_new_number(world: World):
     client = client_for("officer_l1")
-    sent = client.post("/api/v1/me/mobile/otp/", {"mobile": NEW}, format="json")
+    sent = client.post(
+        "/api/v1/me/mobile/otp/", {"mobile": NEW, "password": PASSWORD}, format="json"
+    )
     assert sent.status_code == 202, sent.content
     assert sent.json()["mobile"] == "91xxxxxx80"
     assert mobile_of("officer_l1") == "9000000001"  # nothing changed yet
@@ -84,7 +86,7 @@ def test_the_mobile_changes_with_the_otp_sent_to_the_new_number(world: World):
 
 def test_without_the_right_otp_nothing_changes_and_five_wrong_lock_out(world: World):
     client = client_for("officer_l1")
-    client.post("/api/v1/me/mobile/otp/", {"mobile": NEW}, format="json")
+    client.post("/api/v1/me/mobile/otp/", {"mobile": NEW, "password": PASSWORD}, format="json")
     code = code_sent_to(NEW)
     for left in (4, 3, 2, 1):
         answer = client.post("/api/v1/me/mobile/", {"mobile": NEW, "otp": wrong(code)})
@@ -95,7 +97,9 @@ def test_without_the_right_otp_nothing_changes_and_five_wrong_lock_out(world: Wo
     assert int(locked["Retry-After"]) == 900
     right = client.post("/api/v1/me/mobile/", {"mobile": NEW, "otp": code})
     assert right.status_code == 429 and right.json()["code"] == "otp_locked"
-    again = client.post("/api/v1/me/mobile/otp/", {"mobile": NEW}, format="json")
+    again = client.post(
+        "/api/v1/me/mobile/otp/", {"mobile": NEW, "password": PASSWORD}, format="json"
+    )
     assert again.status_code == 429 and again.json()["code"] == "otp_locked"
     assert mobile_of("officer_l1") == "9000000001"
     kinds = list(ProfileChange.objects.order_by("id").values_list("kind", "reason"))
@@ -108,7 +112,7 @@ def test_without_the_right_otp_nothing_changes_and_five_wrong_lock_out(world: Wo
 
 def test_an_otp_for_one_number_or_officer_does_not_change_another(world: World):
     first, second = client_for("officer_l1"), client_for("officer_l2")
-    first.post("/api/v1/me/mobile/otp/", {"mobile": NEW}, format="json")
+    first.post("/api/v1/me/mobile/otp/", {"mobile": NEW, "password": PASSWORD}, format="json")
     code = code_sent_to(NEW)
     stolen = second.post("/api/v1/me/mobile/", {"mobile": NEW, "otp": code})
     assert stolen.status_code == 400 and stolen.json()["code"] == "otp_refused"
@@ -123,7 +127,9 @@ def test_an_otp_for_one_number_or_officer_does_not_change_another(world: World):
 def test_a_number_of_another_staff_member_or_the_present_one_is_refused(world: World):
     client = client_for("officer_l1")
     for mobile in ("9000000002", "9000000001", "12345"):
-        answer = client.post("/api/v1/me/mobile/otp/", {"mobile": mobile}, format="json")
+        answer = client.post(
+            "/api/v1/me/mobile/otp/", {"mobile": mobile, "password": PASSWORD}, format="json"
+        )
         assert answer.status_code == 400 and "mobile" in answer.json()["fields"]
     assert not Message.objects.filter(purpose="otp").exists()
 
@@ -132,7 +138,35 @@ def test_citizens_have_no_staff_profile(world: World):
     client = client_for("citizen")
     assert client.get("/api/v1/me/").status_code == 403
     assert client.patch("/api/v1/me/", {"first_name": "X"}, format="json").status_code == 403
-    sent = client.post("/api/v1/me/mobile/otp/", {"mobile": NEW}, format="json")
+    sent = client.post(
+        "/api/v1/me/mobile/otp/", {"mobile": NEW, "password": PASSWORD}, format="json"
+    )
     assert sent.status_code == 403
     assert not Message.objects.exists() and not ProfileChange.objects.exists()
     assert APIClient().get("/api/v1/me/").status_code == 401
+
+
+def test_a_session_alone_does_not_move_the_mobile(world: World):
+    """The attack: someone holding a signed-in session (a stolen token, a phone left
+    unlocked) points the officer's SMS, and every merge OTP, at their own phone."""
+    client = client_for("officer_l1")
+    before = world["officer_l1"].mobile
+    for body in ({"mobile": NEW}, {"mobile": NEW, "password": "not-the-password"}):
+        answer = client.post("/api/v1/me/mobile/otp/", body, format="json")
+        assert answer.status_code == 400 and "password" in answer.json()["fields"], body
+    assert not Message.objects.filter(to=NEW).exists()  # no OTP went to their phone
+    assert User.objects.get(pk=world["officer_l1"].pk).mobile == before
+    assert ProfileChange.objects.filter(user=world["officer_l1"], reason="wrong_password").exists()
+
+
+def test_wrong_passwords_here_lock_the_sign_in_too(world: World, settings):
+    settings.NIVARAN_SIGNIN_MAX_FAILURES = 3
+    client = client_for("officer_l1")
+    for _ in range(3):
+        client.post("/api/v1/me/mobile/otp/", {"mobile": NEW, "password": "guess"}, format="json")
+    locked = client.post("/api/v1/me/mobile/otp/", {"mobile": NEW, "password": PASSWORD}, "json")
+    assert locked.status_code == 429
+    refused = APIClient().post(
+        "/api/v1/auth/token/", {"username": "officer_l1", "password": PASSWORD}, format="json"
+    )
+    assert refused.status_code == 429

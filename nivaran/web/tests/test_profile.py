@@ -58,7 +58,7 @@ def test_a_mobile_posted_with_the_details_changes_nothing(world: World):
 
 def test_the_mobile_changes_after_the_otp_sent_to_the_new_number(world: World):
     client = signed_in("officer_l1")
-    response = client.post("/profile/mobile/", {"mobile": NEW})
+    response = client.post("/profile/mobile/", {"mobile": NEW, "password": PASSWORD})
     assert response["Location"] == "/profile/mobile/confirm/"
     page = client.get("/profile/mobile/confirm/").content.decode()
     assert "91xxxxxx80" in page and NEW not in page
@@ -73,7 +73,7 @@ def test_the_mobile_changes_after_the_otp_sent_to_the_new_number(world: World):
 
 def test_wrong_codes_tell_the_tries_left_then_lock_out(world: World):
     client = signed_in("officer_l1")
-    client.post("/profile/mobile/", {"mobile": NEW})
+    client.post("/profile/mobile/", {"mobile": NEW, "password": PASSWORD})
     code = code_sent_to(NEW)
     bad = f"{(int(code) + 1) % 1_000_000:06d}"
     for left in ("4 more times", "3 more times", "2 more times", "1 more time"):
@@ -89,7 +89,7 @@ def test_wrong_codes_tell_the_tries_left_then_lock_out(world: World):
 
 def test_an_expired_code_is_told_so(world: World):
     client = signed_in("officer_l1")
-    client.post("/profile/mobile/", {"mobile": NEW})
+    client.post("/profile/mobile/", {"mobile": NEW, "password": PASSWORD})
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         page = client.post("/profile/mobile/confirm/", {"code": code_sent_to(NEW)})
     assert "expired" in page.content.decode()
@@ -100,7 +100,7 @@ def test_an_expired_code_is_told_so(world: World):
 def test_citizens_do_not_reach_the_staff_profile(world: World, path: str):
     client = signed_in("citizen")
     assert client.get(path).status_code == 403
-    assert client.post("/profile/mobile/", {"mobile": NEW}).status_code == 403
+    assert client.post("/profile/mobile/", {"mobile": NEW, "password": PASSWORD}).status_code == 403
     assert 'href="/profile/"' not in client.get("/").content.decode()
     assert not Message.objects.exists()
 

@@ -80,6 +80,7 @@ def test_an_officer_changes_name_and_mobile(live_server, live_world: World, view
 
             # Step 1: the new number gets the OTP; nothing changes yet.
             page.fill("#id_mobile", NEW)
+            page.fill("[data-testid=mobile-form] #id_password", PASSWORD)
             page.locator("[data-testid=mobile-form] button[type=submit]").click()
             page.wait_for_url(f"{live_server.url}/profile/mobile/confirm/")
             expect(page.locator("main")).to_contain_text("91xxxxxx80")
