@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nivaran.accounts.roles import Role
+from nivaran.core.models import AppendOnly
 from nivaran.core.phones import mobile_mask
 
 mobile_validator = RegexValidator(
@@ -62,10 +61,12 @@ class ProfileChangeVia(models.TextChoices):
     ADMIN = "admin", _("Django admin")
 
 
-class ProfileChange(models.Model):
+class ProfileChange(AppendOnly):
     """One change of a user's profile, or one refused try at changing the mobile: who,
     when, through what, the value before and after. Append-only, like grievance history.
     A mobile is stored whole (it is the user's own record) and shown masked."""
+
+    rows = "profile changes"
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="profile_changes")
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -85,14 +86,6 @@ class ProfileChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("profile changes are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("profile changes are append-only")
 
     def shown(self, value: str) -> str:
         """A value as pages and the admin show it: a mobile masked (`98xxxxxx10`)."""

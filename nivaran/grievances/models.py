@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nivaran.accounts.models import User, mobile_validator
 from nivaran.catalog.models import Kind
+from nivaran.core.models import AppendOnly
 
 
 class Channel(models.TextChoices):
@@ -160,8 +161,10 @@ class Grievance(models.Model):
         return self.number or f"grievance {self.pk}"
 
 
-class GrievanceEvent(models.Model):
+class GrievanceEvent(AppendOnly):
     """One line of a grievance's append-only history."""
+
+    rows = "history events"
 
     grievance = models.ForeignKey(Grievance, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(_("at"))
@@ -189,14 +192,6 @@ class GrievanceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("history events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("history events are append-only")
 
     @staticmethod
     def by(actor: User) -> dict[str, Any]:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from nivaran.core.models import AppendOnly
 
 
 class Department(models.Model):
@@ -238,13 +238,15 @@ class OrgChangeKind(models.TextChoices):
     NODAL_APPOINTMENT = "nodal_appointment", _("Nodal appointment")
 
 
-class OrgChange(models.Model):
+class OrgChange(AppendOnly):
     """One change of the level mapping (U2) or of a nodal appointment (W9, W10) made in the
     officers' pages: who, when, what it was and what it became. Append-only.
 
     `old` and `new` keep codes and names as they were (a post may be renamed or removed
     later); an empty dict means the row did not exist before (`old`) or after (`new`).
     """
+
+    rows = "organisation changes"
 
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
@@ -267,11 +269,3 @@ class OrgChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.actor_username} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RuntimeError("organisation changes are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("organisation changes are append-only")
