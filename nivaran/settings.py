@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "nivaran.portal",
     "nivaran.shares",
     "nivaran.staffprofile",
+    "nivaran.analytics",
     "nivaran.web",
 ]
 
@@ -326,6 +327,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-otp-challenges": {
         "task": "nivaran.portal.tasks.purge_otp_challenges",
         "schedule": timedelta(hours=1),
+    },
+    "analytics-refresh": {
+        "task": "nivaran.analytics.tasks.analytics_refresh",
+        "schedule": timedelta(seconds=int(os.environ.get("ANALYTICS_REFRESH_SECONDS", "600"))),
     },
     "purge-citizen-tokens": {
         "task": "nivaran.portal.tasks.purge_citizen_tokens",

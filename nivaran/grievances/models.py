@@ -188,7 +188,11 @@ class GrievanceEvent(AppendOnly):
         ordering = ["at", "id"]
         verbose_name = _("history event")
         verbose_name_plural = _("history events")
-        indexes = [models.Index(fields=["grievance", "at"], name="grv_event_timeline")]
+        indexes = [
+            models.Index(fields=["grievance", "at"], name="grv_event_timeline"),
+            # The analytics rollups recompute a day's figures from that day's events.
+            models.Index(fields=["at"], name="grv_event_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"

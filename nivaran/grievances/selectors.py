@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Value, When
 from django.db.models.fields.json import KT
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
 from nivaran.core.errors import NotFound, PermissionDenied
 from nivaran.geo.models import Area
-from nivaran.grievances.models import Grievance, GrievanceEvent
+from nivaran.grievances.models import Grievance, GrievanceEvent, Status
 from nivaran.grievances.workflow import WAITING
 from nivaran.org.models import Post
 from nivaran.org.selectors import field_paths, jurisdiction_q, user_jurisdictions
+
+# What no longer waits on anyone: the figures' "pending" is everything else.
+FINISHED = (Status.CLOSED, Status.REJECTED, Status.SPECIAL_CLOSED, Status.MERGED)
 
 
 def grievances_visible_to(*, actor: User) -> QuerySet[Grievance]:
@@ -197,3 +203,79 @@ def routing_counts(
         row = rows.setdefault(int(value), {"key": int(value), **dict.fromkeys(ROUTING_ACTIONS, 0)})
         row[action] = count
     return list(rows.values())
+
+
+# --- reads for the analytics rollups (not scoped: the analytics layer decides who sees
+# which figures, and shows only aggregates) ----------------------------------------------
+
+ROLLUP_EVENT_FIELDS = (
+    "grievance__department_id",
+    "grievance__area_id",
+    "grievance__category_id",
+    "grievance__channel",
+    "action",
+    "from_status",
+    "to_status",
+    "level",
+    "at",
+    "due_at",
+    "assigned_to_id",
+    "data",
+)
+
+
+def events_for_rollup(*, since: datetime, until: datetime) -> Iterator[tuple[Any, ...]]:
+    """The history events of [since, until) with their grievance's department, area,
+    type and channel, as tuples in `ROLLUP_EVENT_FIELDS` order, streamed."""
+    return (
+        GrievanceEvent.objects.filter(at__gte=since, at__lt=until)
+        .order_by()
+        .values_list(*ROLLUP_EVENT_FIELDS)
+        .iterator(chunk_size=5000)
+    )
+
+
+def event_days_since(*, event_id: int, tz: Any) -> tuple[int, list[Any]]:
+    """(the highest event id, the local days of the events after `event_id`): which days
+    a rollup must recompute. Walks the primary key only."""
+    events = GrievanceEvent.objects.filter(id__gt=event_id)
+    top = events.aggregate(m=Max("id"))["m"]
+    if top is None:
+        return event_id, []
+    days = (
+        events.annotate(day=TruncDate("at", tzinfo=tz))
+        .order_by()
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    return int(top), sorted(days)
+
+
+def pending_for_rollup(*, at: datetime) -> Iterator[tuple[Any, ...]]:
+    """Every grievance not yet finished at `at`, grouped by department, area, level,
+    officer, status, overdue and age bucket (in days since registration), counted:
+    tuples (department_id, area_id, level, officer_id, status, overdue, bucket, count).
+    Buckets: 0 (up to 7 days), 1 (8-15), 2 (16-30), 3 (31-50), 4 (over 50)."""
+    day = timedelta(days=1)
+    bucket = Case(
+        When(registered_at__gt=at - 7 * day, then=Value(0)),
+        When(registered_at__gt=at - 15 * day, then=Value(1)),
+        When(registered_at__gt=at - 30 * day, then=Value(2)),
+        When(registered_at__gt=at - 50 * day, then=Value(3)),
+        default=Value(4),
+    )
+    overdue = Case(
+        When(Q(status__in=WAITING) & Q(due_at__lt=at), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    return (
+        Grievance.objects.exclude(status__in=FINISHED)
+        .annotate(bucket=bucket, late=overdue)
+        .order_by()
+        .values_list(
+            "department_id", "area_id", "level", "assigned_to_id", "status", "late", "bucket"
+        )
+        .annotate(n=Count("id"))
+        .iterator(chunk_size=5000)
+    )

@@ -58,6 +58,8 @@ class Profile:
     special_close_reviewer: str
     special_close_reasons: tuple[Reason, ...]
     rules: dict[str, Any] = field(default_factory=dict)
+    # How the analytics rank departments, districts and officers (docs/analytics.md).
+    ranking: dict[str, Any] = field(default_factory=dict)
     folder: Path = DATA_DIR
 
     def rule(self, name: str) -> Any:
@@ -148,6 +150,7 @@ def load_profile(name: str) -> Profile:
             Reason(r["code"], r["name"], r.get("name_hi", "")) for r in special.get("reasons", [])
         ),
         rules=dict(data.get("rules", {})),
+        ranking=dict(data.get("ranking") or {}),
         folder=folder,
     )
     if profile.code != name:
@@ -158,7 +161,34 @@ def load_profile(name: str) -> Profile:
         raise ProfileError(f"{where}: head_of_department must be a level from 1 to 4")
     _check_quality_rules(profile, where)
     _check_routing_rules(profile, where)
+    _check_ranking(profile, where)
     return profile
+
+
+def _check_ranking(profile: Profile, where: str) -> None:
+    """Weights are numbers of points (at least one above zero); grades fall with the score."""
+    ranking = profile.ranking
+    weights = ranking.get("weights")
+    if weights is not None:
+        if not isinstance(weights, dict) or not weights:
+            raise ProfileError(f"{where}: ranking.weights must map components to points")
+        for name, points in weights.items():
+            if not isinstance(points, int | float) or isinstance(points, bool) or points < 0:
+                raise ProfileError(f"{where}: ranking.weights.{name} must be a number >= 0")
+        if not any(weights.values()):
+            raise ProfileError(f"{where}: ranking.weights needs one weight above zero")
+    grades = ranking.get("grades")
+    if grades is not None:
+        if not isinstance(grades, list) or not grades:
+            raise ProfileError(f"{where}: ranking.grades must be a list of {{grade, min}}")
+        floors: list[float] = []
+        for g in grades:
+            floor = g.get("min") if isinstance(g, dict) else None
+            if not isinstance(floor, int | float) or not g.get("grade"):
+                raise ProfileError(f"{where}: ranking.grades must be a list of {{grade, min}}")
+            floors.append(float(floor))
+        if floors != sorted(floors, reverse=True) or floors[-1] != 0:
+            raise ProfileError(f"{where}: ranking.grades must fall from the best to a min of 0")
 
 
 def _check_routing_rules(profile: Profile, where: str) -> None:

@@ -1,0 +1,191 @@
+"""The ranking against a hand-computed week, and the rollups that feed it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from rest_framework.test import APIClient
+
+from nivaran.analytics.models import DailyFigure, PendingSnapshot
+from nivaran.analytics.ranking import Period, period_parse, ranking_compute
+from nivaran.analytics.rollups import rollups_rebuild, rollups_refresh
+from nivaran.core.errors import InvalidInput, PermissionDenied
+from nivaran.grievances.workflow import grievance_act
+from nivaran.profiles.loader import load_profile
+
+IST = ZoneInfo("Asia/Kolkata")
+WEEK = Period(start=date(2026, 11, 23), end=date(2026, 11, 29))  # Monday to Sunday
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=IST)
+
+
+def act(world, username: str, g, action: str, data: dict[str, str], when: datetime):
+    return grievance_act(
+        grievance_id=g.pk, actor=world[username], action=action, data=data, at=when
+    )
+
+
+@pytest.fixture
+def week(world):
+    """Revenue: 4 registered on Monday; one closed satisfied, one rejected, one in
+    progress, one (8 working hours) overdue by Sunday. Power: one pending, in time."""
+    g1 = world.register(at=at(23, 11))
+    act(world, "officer_l1", g1, "submit_atr", {"summary": "Mutation entered"}, at(23, 12))
+    act(world, "feedback", g1, "record_feedback", {"outcome": "satisfied"}, at(23, 13))
+    g2 = world.register(at=at(23, 11, 5), mobile="9876500002")
+    act(
+        world,
+        "officer_l1",
+        g2,
+        "interim_reply",
+        {"message": "Patwari visits on Friday"},
+        at(23, 12),
+    )
+    g3 = world.register(at=at(23, 11, 10), mobile="9876500003")
+    act(world, "officer_l1", g3, "reject", {"reason": "A court case is pending"}, at(23, 12))
+    world.register(at=at(23, 11, 15), category=world.hours_category, mobile="9876500004")
+    world.register(
+        at=at(24, 10), category=world.other_category, mobile="9876500005", actor="telecaller"
+    )
+    rollups_refresh(now=at(29, 23))
+    return world
+
+
+def test_the_week_ranks_as_computed_by_hand(week):
+    ranking = ranking_compute(actor=week["cmo"], scope="department", period=WEEK)
+    assert [e.key for e in ranking.entries] == ["REV", "PWR"]  # worst first
+    rev, pwr = ranking.entries
+    parts = {c.code: c for c in rev.components}
+    # Disposed 2 (closed + rejected), both at L1 by the deadline: 30 of 30.
+    assert (parts["disposed_in_time"].numerator, parts["disposed_in_time"].denominator) == (2, 2)
+    # One feedback answered, satisfied: 30 of 30.
+    assert (parts["satisfaction"].numerator, parts["satisfaction"].denominator) == (1, 1)
+    # Waiting at the end: the interim-replied one and the overdue one: 1 - 1/2, 20 x 0.5.
+    assert (parts["pending_beyond_deadline"].numerator,
+            parts["pending_beyond_deadline"].denominator) == (1, 2)  # fmt: skip
+    assert parts["pending_beyond_deadline"].points == 10.0
+    # No special close, reopen, conflict or recall among 2 disposals: 10 + 5 + 5.
+    assert parts["special_close_share"].points == 10.0
+    assert parts["reopen_conflict_rate"].points == 5.0
+    assert parts["recall_rate"].points == 5.0
+    assert rev.score == 90.0 and rev.grade == "A"
+    assert rev.volume == {"registered": 4, "disposed": 2, "pending": 2}
+    # Power: only pending in time applies (20 of 20): 100.
+    assert pwr.score == 100.0
+    assert [c.code for c in pwr.components if c.applicable] == ["pending_beyond_deadline"]
+    assert ranking.pending_as_of == date(2026, 11, 29)
+
+
+def test_madhya_pradesh_grades_with_its_published_weights(week, settings):
+    settings.NIVARAN_PROFILE = "madhya_pradesh"
+    load_profile.cache_clear()
+    ranking = ranking_compute(actor=week["cmo"], scope="department", period=WEEK)
+    rev = ranking.entries[0]
+    assert ranking.formula.weights == {
+        "satisfaction": 60,
+        "pending_over_50_days": 20,
+        "poor_quality_closure": 10,
+        "not_attended": 10,
+    }
+    # 60 x 1/1 + 20 x (1 - 0/2) + 10 x (1 - 0/2) + 10 x (1 - 0/4) = 100.
+    assert rev.score == 100.0 and rev.grade == "A"
+
+
+def test_movement_since_the_previous_week(week):
+    # The next week: Revenue's overdue one is still there, its satisfied share unknown.
+    ranking = ranking_compute(
+        actor=week["cmo"], scope="department", period=Period(date(2026, 11, 30), date(2026, 12, 6))
+    )
+    assert ranking.previous_period == WEEK
+    rev = next(e for e in ranking.entries if e.key == "REV")
+    assert rev.previous_score == 90.0
+    assert rev.previous_rank == 1
+
+
+def test_a_refresh_equals_a_rebuild(week):
+    def rows():
+        return sorted(
+            DailyFigure.objects.values_list(
+                "day", "department_id", "district_id", "category_id", "channel", "officer_id",
+                "registered", "disposed", "disposed_in_time", "satisfied", "feedback_answered",
+            )
+        )  # fmt: skip
+
+    incremental = rows()
+    rollups_refresh(now=at(29, 23))  # again: nothing changes
+    assert rows() == incremental
+    rollups_rebuild(now=at(29, 23))
+    assert rows() == incremental
+    assert sum(r[6] for r in incremental) == 5
+
+
+def test_the_snapshot_counts_what_is_pending_and_overdue(week):
+    totals = {
+        f: sum(PendingSnapshot.objects.filter(day=date(2026, 11, 29)).values_list(f, flat=True))
+        for f in ("pending", "waiting", "overdue", "age_0_7")
+    }
+    assert totals == {"pending": 3, "waiting": 3, "overdue": 1, "age_0_7": 3}
+
+
+def test_officers_are_ranked_only_within_reach(week):
+    everyone = ranking_compute(actor=week["cmo"], scope="officer", period=WEEK)
+    assert "officer_l1" in {e.key for e in everyone.entries}
+    mine = ranking_compute(actor=week["power_je"], scope="officer", period=WEEK)
+    assert "officer_l1" not in {e.key for e in mine.entries}
+    with pytest.raises(PermissionDenied):
+        ranking_compute(actor=week["citizen"], scope="department", period=WEEK)
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-11-30", "2026-11-30..2026-11-01", "x..y", "2025-01-01..2026-12-31", "..", "ü"]
+)
+def test_bad_periods_are_clear_errors(text):
+    with pytest.raises(InvalidInput):
+        period_parse(text, today=date(2026, 12, 2))
+
+
+def test_the_default_period_is_the_last_complete_week():
+    assert period_parse(None, today=date(2026, 12, 2)) == WEEK  # a Wednesday
+
+
+def test_the_api_returns_every_component(week):
+    client = APIClient()
+    client.force_authenticate(week["analyst"])
+    response = client.get(
+        "/api/v1/analytics/ranking/", {"period": "2026-11-23..2026-11-29", "scope": "department"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert [e["key"] for e in body["entries"]] == ["REV", "PWR"]
+    assert body["entries"][0]["score"] == 90.0
+    assert {c["code"] for c in body["entries"][0]["components"]} == {
+        "disposed_in_time", "satisfaction", "pending_beyond_deadline",
+        "special_close_share", "reopen_conflict_rate", "recall_rate",
+    }  # fmt: skip
+    assert body["formula"]["weights"][0]["points"] == 30
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"period": "nonsense"}, 400),
+        ({"scope": "planet"}, 400),
+        ({"period": "2026-11-23..2026-11-29", "scope": "district"}, 200),
+        ({"period": "2026-11-23..2026-11-29", "scope": "officer"}, 200),
+    ],
+)
+def test_the_api_refuses_bad_queries(week, query, status):
+    client = APIClient()
+    client.force_authenticate(week["cmo"])
+    assert client.get("/api/v1/analytics/ranking/", query).status_code == status
+
+
+def test_citizens_and_strangers_get_no_ranking(week):
+    client = APIClient()
+    assert client.get("/api/v1/analytics/ranking/").status_code in (401, 403)
+    client.force_authenticate(week["citizen"])
+    assert client.get("/api/v1/analytics/ranking/").status_code == 403
