@@ -123,6 +123,7 @@ urlpatterns = [
     *i18n_patterns(
         path("citizen/", include("nivaran.portal.urls")),
         path("callcentre/", include("nivaran.callcentre.urls")),
+        path("analytics/", include("nivaran.analytics.views")),
         path("", include("nivaran.web.urls")),
         prefix_default_language=False,
     ),

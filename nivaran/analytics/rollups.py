@@ -26,7 +26,9 @@ from nivaran.analytics.models import FLOWS, STOCKS, DailyFigure, PendingSnapshot
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Status
 from nivaran.grievances.selectors import (
+    FINISHED,
     event_days_since,
+    events_for_replay,
     events_for_rollup,
     pending_for_rollup,
 )
@@ -202,6 +204,72 @@ def snapshot_pending(day: date, *, at: datetime, districts: Districts | None = N
     return len(rows)
 
 
+def _bucket(registered_at: datetime, at: datetime) -> int:
+    """As `pending_for_rollup` buckets: 0 up to 7 days old, 1 to 15, 2 to 30, 3 to 50, 4 over."""
+    for i, days in enumerate((7, 15, 30, 50)):
+        if registered_at > at - timedelta(days=days):
+            return i
+    return 4
+
+
+def snapshots_replay(*, until: datetime, districts: Districts | None = None) -> int:
+    """Rebuild the snapshot of every complete day before `until` by replaying the history:
+    what each grievance was at the end of each day (its last event by then). Gives the
+    days before the analytics were installed, or a state's imported history, what a
+    refresh at each midnight would have taken."""
+    districts = districts or Districts()
+    tz = state_tz()
+    cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(STOCKS))
+    finished = frozenset(FINISHED)
+
+    def close(segment: tuple[Any, ...], end: datetime | None) -> None:
+        dept, area, registered_at, start, status, level, officer, due = segment
+        if status in finished:
+            return
+        midnight = datetime.combine(timezone.localtime(start, tz).date(), time.min, tzinfo=tz)
+        if midnight < start:
+            midnight += timedelta(days=1)
+        stop = until if end is None else min(end, until + timedelta(microseconds=1))
+        district = districts.of(area)
+        waiting = status in WAITING
+        while midnight < stop:
+            cell = cells[(midnight.date() - timedelta(days=1), dept, district, level, officer)]
+            cell[STOCK_INDEX["pending"]] += 1
+            cell[STOCK_INDEX[AGE_BUCKETS[_bucket(registered_at, midnight)]]] += 1
+            if waiting:
+                cell[STOCK_INDEX["waiting"]] += 1
+                if due is not None and due < midnight:
+                    cell[STOCK_INDEX["overdue"]] += 1
+            if status == Status.ATR_SUBMITTED:
+                cell[STOCK_INDEX["awaiting_feedback"]] += 1
+            midnight += timedelta(days=1)
+
+    current, segment = None, None
+    for gid, dept, area, registered_at, at, status, level, officer, due in events_for_replay():
+        if segment is not None:
+            close(segment, at if gid == current else None)
+        current = gid
+        segment = (dept, area, registered_at, at, status, level, officer, due)
+    if segment is not None:
+        close(segment, None)
+    rows = [
+        PendingSnapshot(
+            day=day,
+            taken_at=datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz),
+            department_id=dept,
+            district_id=district,
+            level=level,
+            officer_id=officer,
+            **dict(zip(STOCKS, counts, strict=True)),
+        )
+        for (day, dept, district, level, officer), counts in cells.items()
+    ]
+    with transaction.atomic():
+        PendingSnapshot.objects.filter(day__lt=local_day(until)).delete()
+        PendingSnapshot.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 @dataclass
 class RefreshResult:
     days: list[date]
@@ -240,9 +308,10 @@ def rollups_rebuild(
         state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
         top, all_days = event_days_since(event_id=0, tz=state_tz())
         chosen = sorted(days) if days is not None else all_days
+        districts = Districts()
         if days is None:
             DailyFigure.objects.all().delete()
-        districts = Districts()
+            snapshots_replay(until=now, districts=districts)
         events = sum(rollup_day(day, districts=districts).events for day in chosen)
         snapshot_rows = snapshot_pending(local_day(now), at=now, districts=districts)
         state.last_event_id = max(top, state.last_event_id)

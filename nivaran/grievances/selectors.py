@@ -279,3 +279,24 @@ def pending_for_rollup(*, at: datetime) -> Iterator[tuple[Any, ...]]:
         .annotate(n=Count("id"))
         .iterator(chunk_size=5000)
     )
+
+
+def events_for_replay() -> Iterator[tuple[Any, ...]]:
+    """Every history event as (grievance id, department id, area id, registered at, at,
+    to_status, level, assigned_to id, due_at), in each grievance's order, streamed: the
+    analytics rebuild replays them to know what was pending at the end of each past day."""
+    return (
+        GrievanceEvent.objects.order_by("grievance_id", "at", "id")
+        .values_list(
+            "grievance_id",
+            "grievance__department_id",
+            "grievance__area_id",
+            "grievance__registered_at",
+            "at",
+            "to_status",
+            "level",
+            "assigned_to_id",
+            "due_at",
+        )
+        .iterator(chunk_size=5000)
+    )

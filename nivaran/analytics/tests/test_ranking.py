@@ -189,3 +189,76 @@ def test_citizens_and_strangers_get_no_ranking(week):
     assert client.get("/api/v1/analytics/ranking/").status_code in (401, 403)
     client.force_authenticate(week["citizen"])
     assert client.get("/api/v1/analytics/ranking/").status_code == 403
+
+
+def test_the_ranking_page_shows_the_formula_and_downloads(week, client):
+    client.force_login(week["secretary"])
+    page = client.get("/analytics/ranking/", {"start": "2026-11-23", "end": "2026-11-29"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-key="REV"' in html and "90.00" in html
+    assert "How the score is computed" in html and "Citizen satisfaction" in html
+    csv = client.get("/analytics/ranking.csv", {"start": "2026-11-23", "end": "2026-11-29"})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("rank,key,name,score,grade")
+    assert lines[1].startswith("1,REV,Revenue,90.00,A")
+    xlsx = client.get("/analytics/ranking.xlsx", {"start": "2026-11-23", "end": "2026-11-29"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    "query", [{"start": "2026-13-01", "end": "x"}, {"scope": "moon"}, {"period": "9..9"}]
+)
+def test_the_ranking_page_explains_bad_input(week, client, query):
+    client.force_login(week["cmo"])
+    assert client.get("/analytics/ranking/", query).status_code == 400
+
+
+def test_the_ranking_page_in_hindi(week, client):
+    client.force_login(week["cmo"])
+    page = client.get(
+        "/hi/analytics/ranking/", {"start": "2026-11-23", "end": "2026-11-29"}
+    ).content.decode()
+    assert "राजस्व" in page
+
+
+def test_a_citizen_gets_no_ranking_page(week, client):
+    client.force_login(week["citizen"])
+    assert client.get("/analytics/ranking/").status_code == 403
+
+
+def test_the_replayed_snapshots_equal_those_taken_at_each_midnight(world):
+    """Replaying the history gives each past day what a refresh at its midnight took."""
+    from nivaran.analytics.rollups import snapshot_pending, snapshots_replay
+
+    g1 = world.register(at=at(23, 11))
+    world.register(at=at(23, 11, 30), category=world.hours_category, mobile="9876500004")
+    taken = {}
+
+    def take(day: int) -> None:
+        snapshot_pending(date(2026, 11, day), at=at(day + 1, 0))
+        taken[day] = _snapshot(date(2026, 11, day))
+
+    take(23)
+    act(world, "officer_l1", g1, "submit_atr", {"summary": "Mutation entered"}, at(24, 12))
+    take(24)
+    act(world, "feedback", g1, "record_feedback", {"outcome": "satisfied"}, at(25, 9))
+    take(25)
+    PendingSnapshot.objects.all().delete()
+    snapshots_replay(until=at(26, 8))
+    assert {day: _snapshot(date(2026, 11, day)) for day in (23, 24, 25)} == taken
+    assert taken[24]["awaiting_feedback"] == 1 and taken[25]["pending"] == 1
+    assert taken[25]["overdue"] == 1  # the 8-working-hour one, since the 24th
+
+
+def _snapshot(day: date) -> dict[str, object]:
+    rows = PendingSnapshot.objects.filter(day=day)
+    return {
+        "cells": sorted(
+            rows.values_list("department_id", "district_id", "level", "officer_id", "pending")
+        ),
+        **{
+            f: sum(rows.values_list(f, flat=True))
+            for f in ("pending", "waiting", "overdue", "awaiting_feedback", "age_0_7")
+        },
+    }

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nivaran.accounts.models import User
+from nivaran.analytics.rollups import rollups_rebuild
 from nivaran.profiles.demo import demo_grievances, demo_users
 from nivaran.profiles.loader import ProfileError, available_profiles, load_profile
 from nivaran.profiles.services import profile_apply
@@ -36,3 +37,6 @@ class Command(BaseCommand):
         except ProfileError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"created {count} demo grievances")
+        # The analytics read rollups, which the worker refreshes; the demo starts with them.
+        rebuilt = rollups_rebuild()
+        self.stdout.write(f"analytics: {len(rebuilt.days)} days of figures")
