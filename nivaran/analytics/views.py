@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -100,7 +100,7 @@ def _num(value: float | None) -> Cell:
     return None if value is None else f"{value:.2f}"
 
 
-def _download(request: HttpRequest, kind: str) -> HttpResponse:
+def _download(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
     ranking = ranking_compute(actor=_actor(request), scope=_scope(request), period=_period(request))
     name = f"ranking-{ranking.scope}-{ranking.period.start}-{ranking.period.end}"
     if kind == "csv":
@@ -111,7 +111,7 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def ranking_csv(request: HttpRequest) -> HttpResponse:
+def ranking_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return _download(request, "csv")
 
 
