@@ -100,26 +100,25 @@ def _num(value: float | None) -> Cell:
     return None if value is None else f"{value:.2f}"
 
 
-def _download(request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
+def _for_download(request: HttpRequest) -> tuple[Ranking, str]:
     ranking = ranking_compute(actor=_actor(request), scope=_scope(request), period=_period(request))
-    name = f"ranking-{ranking.scope}-{ranking.period.start}-{ranking.period.end}"
-    if kind == "csv":
-        return csv_response(f"{name}.csv", _header(ranking), _rows(ranking))
-    return xlsx_response(f"{name}.xlsx", _("Ranking"), _header(ranking), _rows(ranking))
+    return ranking, f"ranking-{ranking.scope}-{ranking.period.start}-{ranking.period.end}"
 
 
 @login_required
 @require_GET
 @shows_domain_errors
-def ranking_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _download(request, "csv")
+def ranking_csv(request: HttpRequest) -> StreamingHttpResponse:
+    ranking, name = _for_download(request)
+    return csv_response(f"{name}.csv", _header(ranking), _rows(ranking))
 
 
 @login_required
 @require_GET
 @shows_domain_errors
 def ranking_xlsx(request: HttpRequest) -> HttpResponse:
-    return _download(request, "xlsx")
+    ranking, name = _for_download(request)
+    return xlsx_response(f"{name}.xlsx", _("Ranking"), _header(ranking), _rows(ranking))
 
 
 urlpatterns = [
