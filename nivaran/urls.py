@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from nivaran.accounts.api import TokenApi
-from nivaran.analytics.api import RankingApi
+from nivaran.analytics.api import RankingApi, WeeklyPackApi
 from nivaran.catalog.api import CategoryListApi
 from nivaran.duplicates import api as duplicates_api
 from nivaran.geo.api import AreaListApi
@@ -109,6 +109,11 @@ api_v1 = [
     ),
     path("field-coverage/", fieldwork_api.FieldCoverageApi.as_view(), name="field-coverage"),
     path("analytics/ranking/", RankingApi.as_view(), name="analytics-ranking"),
+    path(
+        "analytics/weekly-packs/<str:kind>/<str:code>/",
+        WeeklyPackApi.as_view(),
+        name="analytics-weekly-pack",
+    ),
 ]
 
 urlpatterns = [

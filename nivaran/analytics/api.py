@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
+from nivaran.analytics.packs import pack_subject, week_parse, weekly_pack
 from nivaran.analytics.ranking import COMPONENTS, SCOPES, period_parse, ranking_compute
 from nivaran.analytics.rollups import local_day
 from nivaran.grievances.api import ErrorSerializer
@@ -152,3 +153,99 @@ class RankingApi(APIView):
             actor=actor, scope=request.query_params.get("scope") or "department", period=period
         )
         return Response(RankingSerializer(ranking_payload(ranking)).data)
+
+
+class CountSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class LevelRowSerializer(serializers.Serializer[Any]):
+    level = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    waiting = serializers.IntegerField(help_text="Waiting on an officer: active or conflict.")
+    overdue = serializers.IntegerField()
+
+
+class CategoryRowSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    registered = serializers.IntegerField()
+    share = serializers.FloatField(help_text="Of the week's registrations, 0-1.")
+    is_others = serializers.BooleanField()
+
+
+class SubjectSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=["department", "district"])
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class StandingSerializer(EntrySerializer):
+    of = serializers.IntegerField(help_text="How many are scored in the same ranking.")
+
+
+class PackSerializer(serializers.Serializer[Any]):
+    subject = SubjectSerializer()
+    week = PeriodSerializer()
+    pending_as_of = serializers.DateField(allow_null=True)
+    pending = serializers.IntegerField()
+    flows = CountSerializer(many=True)
+    age_buckets = CountSerializer(many=True)
+    levels = LevelRowSerializer(many=True)
+    top_categories = CategoryRowSerializer(many=True)
+    others_share = serializers.FloatField(allow_null=True)
+    standing = StandingSerializer(allow_null=True)
+    officers = EntrySerializer(many=True)
+
+
+def pack_payload(pack: Any) -> dict[str, Any]:
+    standing = None
+    if pack.standing is not None:
+        standing = {**pack.standing.__dict__, "of": pack.standing_of}
+    return {
+        "subject": {
+            "kind": pack.subject.kind,
+            "code": pack.subject.code,
+            "name": pack.subject.name,
+        },
+        "week": {"start": pack.week.start, "end": pack.week.end},
+        "pending_as_of": pack.pending_as_of,
+        "pending": pack.pending,
+        "flows": [{"code": c, "name": n, "count": v} for c, n, v in pack.flows],
+        "age_buckets": [{"code": c, "name": n, "count": v} for c, n, v in pack.age_buckets],
+        "levels": pack.levels,
+        "top_categories": pack.top_categories,
+        "others_share": pack.others_share,
+        "standing": standing,
+        "officers": pack.officers,
+    }
+
+
+class WeeklyPackApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "week",
+                str,
+                description="Any day of the week wanted (YYYY-MM-DD); the pack covers its "
+                "Monday to Sunday. By default the last complete week.",
+            )
+        ],
+        responses={200: PackSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+                   404: ErrorSerializer},
+        description="The weekly review pack of a department or a district (U6): pending by "
+        "age and by level at the week's end, the week's figures, the top complaint types "
+        "and the share under Others, the subject's place in the ranking with every "
+        "component, and its officers worst first. The same figures as the page, the Excel "
+        "file and the PDF. For the department's head, secretary and nodal officer, the "
+        "district administration of the district, and statewide roles.",
+    )  # fmt: skip
+    def get(self, request: Request, kind: str, code: str) -> Response:
+        actor = request.user
+        assert isinstance(actor, User)
+        subject = pack_subject(actor=actor, kind=kind, code=code)
+        week = week_parse(request.query_params.get("week"), today=local_day(timezone.now()))
+        pack = weekly_pack(actor=actor, subject=subject, week=week)
+        return Response(PackSerializer(pack_payload(pack)).data)

@@ -350,13 +350,22 @@ def _entries(
 
 
 def ranking_compute(
-    *, actor: User, scope: str, period: Period, profile: Profile | None = None
+    *,
+    actor: User,
+    scope: str,
+    period: Period,
+    profile: Profile | None = None,
+    within: Mapping[str, int] | None = None,
 ) -> Ranking:
+    """`within` narrows the figures to one department or district (`{"department_id":
+    ...}`), as a weekly pack ranks the officers of its department."""
     if scope not in SCOPES:
         raise InvalidInput("Unknown scope.", fields={"scope": [f"One of: {', '.join(SCOPES)}."]})
     ranking_check_access(actor=actor, scope=scope)
     formula = formula_of(profile or active_profile())
     limit = _officer_scope(actor) if scope == "officer" else None
+    if within:
+        limit = Q(**within) if limit is None else limit & Q(**within)
     entries, snap_day = _entries(scope, period, formula, limit)
     before, _ = _entries(scope, period.previous(), formula, limit)
     earlier = {e.key: e for e in before if e.score is not None}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -15,6 +17,8 @@ from django.views.decorators.http import require_GET
 
 from nivaran.accounts.models import User
 from nivaran.analytics.api import FORMULA_TEXT
+from nivaran.analytics.documents import pack_pdf, pack_xlsx
+from nivaran.analytics.packs import pack_subject, pack_subjects, week_parse, weekly_pack
 from nivaran.analytics.ranking import (
     COMPONENTS,
     SCOPES,
@@ -24,9 +28,9 @@ from nivaran.analytics.ranking import (
     ranking_compute,
 )
 from nivaran.analytics.rollups import local_day
-from nivaran.core.errors import InvalidInput
+from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.web.errors import shows_domain_errors
-from nivaran.web.exports import Cell, csv_response, xlsx_response
+from nivaran.web.exports import XLSX, Cell, csv_response, xlsx_response
 
 app_name = "analytics"
 
@@ -121,8 +125,72 @@ def ranking_xlsx(request: HttpRequest) -> HttpResponse:
     return xlsx_response(f"{name}.xlsx", _("Ranking"), _header(ranking), _rows(ranking))
 
 
+def _pack(request: HttpRequest, kind: str, code: str) -> Any:
+    actor = _actor(request)
+    subject = pack_subject(actor=actor, kind=kind, code=code)
+    week = week_parse(request.GET.get("week"), today=local_day(timezone.now()))
+    return weekly_pack(actor=actor, subject=subject, week=week)
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def packs_index(request: HttpRequest) -> HttpResponse:
+    subjects = pack_subjects(actor=_actor(request))
+    if not subjects:
+        raise PermissionDenied(
+            _(
+                "Weekly packs are for the departments' heads, secretaries and nodal officers, "
+                "the district administration and the CMO cell."
+            )
+        )
+    week = week_parse(request.GET.get("week"), today=local_day(timezone.now()))
+    return render(request, "analytics/packs.html", {"subjects": subjects, "week": week})
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def pack_page(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    pack = _pack(request, kind, code)
+    return render(
+        request,
+        "analytics/pack.html",
+        {"pack": pack, "previous": pack.week.start - timedelta(days=7),
+         "next": pack.week.start + timedelta(days=7)},
+    )  # fmt: skip
+
+
+def _pack_file(pack: Any, suffix: str) -> str:
+    return f"weekly-{pack.subject.kind}-{pack.subject.code}-{pack.week.start}.{suffix}"
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def pack_download_xlsx(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    pack = _pack(request, kind, code)
+    response = HttpResponse(pack_xlsx(pack), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_pack_file(pack, "xlsx")}"'
+    return response
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def pack_download_pdf(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    pack = _pack(request, kind, code)
+    response = HttpResponse(pack_pdf(pack), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_pack_file(pack, "pdf")}"'
+    return response
+
+
 urlpatterns = [
     path("ranking/", ranking_page, name="ranking"),
     path("ranking.csv", ranking_csv, name="ranking-csv"),
     path("ranking.xlsx", ranking_xlsx, name="ranking-xlsx"),
+    path("weekly/", packs_index, name="packs"),
+    path("weekly/<str:kind>/<str:code>/", pack_page, name="pack"),
+    path("weekly/<str:kind>/<str:code>.xlsx", pack_download_xlsx, name="pack-xlsx"),
+    path("weekly/<str:kind>/<str:code>.pdf", pack_download_pdf, name="pack-pdf"),
 ]
