@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from nivaran.accounts.api import TokenApi
-from nivaran.analytics.api import RankingApi, WeeklyPackApi
+from nivaran.analytics.api import DriveDetailApi, DriveListApi, RankingApi, WeeklyPackApi
 from nivaran.catalog.api import CategoryListApi
 from nivaran.duplicates import api as duplicates_api
 from nivaran.geo.api import AreaListApi
@@ -114,6 +114,8 @@ api_v1 = [
         WeeklyPackApi.as_view(),
         name="analytics-weekly-pack",
     ),
+    path("analytics/drives/", DriveListApi.as_view(), name="analytics-drives"),
+    path("analytics/drives/<int:drive_id>/", DriveDetailApi.as_view(), name="analytics-drive"),
 ]
 
 urlpatterns = [

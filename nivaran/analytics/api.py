@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -12,9 +13,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
+from nivaran.analytics.drives import (
+    DriveFilter,
+    drive_burn_down,
+    drive_declare,
+    drive_departments,
+    drive_get,
+    drives_visible_to,
+)
 from nivaran.analytics.packs import pack_subject, week_parse, weekly_pack
 from nivaran.analytics.ranking import COMPONENTS, SCOPES, period_parse, ranking_compute
 from nivaran.analytics.rollups import local_day
+from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.grievances.api import ErrorSerializer
 
 
@@ -249,3 +259,108 @@ class WeeklyPackApi(APIView):
         week = week_parse(request.query_params.get("week"), today=local_day(timezone.now()))
         pack = weekly_pack(actor=actor, subject=subject, week=week)
         return Response(PackSerializer(pack_payload(pack)).data)
+
+
+class DriveFilterSerializer(serializers.Serializer[Any]):
+    district = serializers.CharField(
+        required=False, max_length=40, help_text="An area code: it and all under it."
+    )
+    category = serializers.CharField(
+        required=False, max_length=40, help_text="A complaint type of the department."
+    )
+    level = serializers.IntegerField(required=False, min_value=1, max_value=4)
+    older_than_days = serializers.IntegerField(required=False, min_value=0, max_value=3650)
+    overdue_only = serializers.BooleanField(required=False, default=False)
+
+
+class DriveInputSerializer(serializers.Serializer[Any]):
+    department = serializers.CharField(max_length=20, help_text="Department code.")
+    name = serializers.CharField(max_length=200)
+    target_date = serializers.DateField()
+    filters = DriveFilterSerializer(required=False)
+
+
+class BurnDownDaySerializer(serializers.Serializer[Any]):
+    day = serializers.DateField()
+    remaining = serializers.IntegerField(
+        allow_null=True, help_text="Still pending at the day's end; null for days to come."
+    )
+    ideal = serializers.FloatField(help_text="The straight line from the total to 0.")
+
+
+class DriveSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    department = serializers.CharField(source="department.code")
+    name = serializers.CharField()
+    target_date = serializers.DateField()
+    filters = serializers.DictField(child=serializers.JSONField())
+    declared_by = serializers.CharField(source="declared_by.username")
+    declared_at = serializers.DateTimeField()
+    total = serializers.IntegerField()
+
+
+class DriveDetailSerializer(DriveSerializer):
+    remaining = serializers.IntegerField()
+    cleared = serializers.IntegerField()
+    on_track = serializers.BooleanField(allow_null=True)
+    burn_down = BurnDownDaySerializer(many=True)
+
+
+def drive_payload(drive: Any) -> dict[str, Any]:
+    burn = drive_burn_down(drive)
+    return {
+        **DriveSerializer(drive).data,
+        "remaining": burn.remaining,
+        "cleared": burn.cleared,
+        "on_track": burn.on_track,
+        "burn_down": [{"day": d, "remaining": r, "ideal": i} for d, r, i in burn.days],
+    }
+
+
+class DriveListApi(APIView):
+    @extend_schema(
+        responses={200: DriveSerializer(many=True), 403: ErrorSerializer},
+        description="The drives of the departments the caller follows (their head, "
+        "secretary and nodal officer; the CMO grievance cell: all), latest first.",
+    )
+    def get(self, request: Request) -> Response:
+        actor = request.user
+        assert isinstance(actor, User)
+        if not drive_departments(actor=actor).exists():
+            raise PermissionDenied(_("Drives are for the departments and the CMO grievance cell."))
+        drives = drives_visible_to(actor=actor)[:200]
+        return Response(DriveSerializer(drives, many=True).data)
+
+    @extend_schema(
+        request=DriveInputSerializer,
+        responses={201: DriveDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        description="Declare a drive (U6): the department's grievances not yet finished that "
+        "match the filter now become its set (at most 50,000), to be cleared by the target "
+        "date; its burn-down is recorded day by day.",
+    )
+    def post(self, request: Request) -> Response:
+        actor = request.user
+        assert isinstance(actor, User)
+        body = DriveInputSerializer(data=request.data)
+        if not body.is_valid():
+            raise InvalidInput(_("Invalid drive."), fields=body.errors)
+        data = body.validated_data
+        drive = drive_declare(
+            actor=actor,
+            department=data["department"],
+            name=data["name"],
+            target_date=data["target_date"],
+            filters=DriveFilter(**data.get("filters", {})),
+        )
+        return Response(drive_payload(drive), status=201)
+
+
+class DriveDetailApi(APIView):
+    @extend_schema(
+        responses={200: DriveDetailSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
+        description="A drive with its burn-down: each day's remaining count and the ideal line.",
+    )
+    def get(self, request: Request, drive_id: int) -> Response:
+        actor = request.user
+        assert isinstance(actor, User)
+        return Response(drive_payload(drive_get(actor=actor, drive_id=drive_id)))

@@ -120,3 +120,61 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"rollups up to event {self.last_event_id}"
+
+
+class Drive(models.Model):
+    """A department's campaign (U6) to clear a set of pending grievances by a target date.
+
+    The set is fixed when the drive is declared (the grievances the filter matched then),
+    so its burn-down shows that set shrinking, not new arrivals.
+    """
+
+    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    target_date = models.DateField(_("target date"))
+    # What the filter was, as the declaring officer chose it (codes, not ids).
+    filters = models.JSONField(default=dict, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    declared_at = models.DateTimeField()
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("drive")
+        verbose_name_plural = _("drives")
+        ordering = ["-declared_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DriveMember(models.Model):
+    drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="members")
+    grievance = models.ForeignKey(
+        "grievances.Grievance", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["drive", "grievance"], name="an_drive_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"drive {self.drive_id}: grievance {self.grievance_id}"
+
+
+class DriveDay(models.Model):
+    """How many of the drive's grievances were still pending at the end of a day (the
+    refresh updates today's row, so the last one of a day stays)."""
+
+    drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    remaining = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["drive", "day"], name="an_drive_day_once")]
+
+    def __str__(self) -> str:
+        return f"drive {self.drive_id} on {self.day}: {self.remaining}"

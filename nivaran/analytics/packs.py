@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from nivaran.accounts.models import User
@@ -110,8 +110,8 @@ def week_parse(text: str | None, *, today: date) -> Period:
             day = date.fromisoformat(text)
         except ValueError:
             raise InvalidInput(
-                "The week must be a date, YYYY-MM-DD.",
-                fields={"week": ["A day of the week, e.g. 2026-11-23."]},
+                gettext("The week must be a date, YYYY-MM-DD."),
+                fields={"week": [gettext("A day of the week, e.g. 2026-11-23.")]},
             ) from None
     else:
         day = today - timedelta(days=today.weekday() + 7)
@@ -153,16 +153,18 @@ def _district_above(path: str) -> list[int]:
 
 def pack_subject(*, actor: User, kind: str, code: str) -> Subject:
     if kind not in KINDS:
-        raise NotFound("There is no such pack.")
+        raise NotFound(gettext("There is no such pack."))
     for subject in pack_subjects(actor=actor):
         if subject.kind == kind and subject.code == code:
             return subject
     if actor.role == Role.CITIZEN or not actor.is_active or not pack_subjects(actor=actor):
         raise PermissionDenied(
-            "Weekly packs are for the departments' heads, secretaries and nodal officers, "
-            "the district administration and statewide roles."
+            gettext(
+                "Weekly packs are for the departments' heads, secretaries and nodal "
+                "officers, the district administration and statewide roles."
+            )
         )
-    raise NotFound("There is no such pack within your reach.")
+    raise NotFound(gettext("There is no such pack within your reach."))
 
 
 def weekly_pack(*, actor: User, subject: Subject, week: Period) -> Pack:

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db.models import Max, Q, Sum
 from django.utils.functional import Promise
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
@@ -46,37 +46,37 @@ class Component:
         return rate if self.higher_is_better else 1.0 - min(rate, 1.0)
 
 
-C = Component
+C, L = Component, gettext_lazy
 COMPONENTS: dict[str, Component] = {
     c.code: c
     for c in (
-        C("disposed_in_time", _("Disposed within the deadline"),
+        C("disposed_in_time", L("Disposed within the deadline"),
           lambda t: t["disposed_in_time"], lambda t: t["disposed"], True,
-          explain=_("disposals at L1 by the deadline then in force / disposals")),
-        C("satisfaction", _("Citizen satisfaction"),
+          explain=L("disposals at L1 by the deadline then in force / disposals")),
+        C("satisfaction", L("Citizen satisfaction"),
           lambda t: t["satisfied"], lambda t: t["feedback_answered"], True,
-          explain=_("satisfied / feedback answered (satisfied or not)")),
-        C("pending_beyond_deadline", _("Pending beyond the deadline"),
+          explain=L("satisfied / feedback answered (satisfied or not)")),
+        C("pending_beyond_deadline", L("Pending beyond the deadline"),
           lambda t: t["overdue"], lambda t: t["waiting"], False, stock=True,
-          explain=_("1 - overdue / waiting on an officer, at the period's end")),
-        C("pending_over_50_days", _("Pending over 50 days"),
+          explain=L("1 - overdue / waiting on an officer, at the period's end")),
+        C("pending_over_50_days", L("Pending over 50 days"),
           lambda t: t["age_over_50"], lambda t: t["pending"], False, stock=True,
-          explain=_("1 - pending over 50 days / pending, at the period's end")),
-        C("special_close_share", _("Special-close share"),
+          explain=L("1 - pending over 50 days / pending, at the period's end")),
+        C("special_close_share", L("Special-close share"),
           lambda t: t["special_closed"], lambda t: t["disposed"], False,
-          explain=_("1 - special closes / disposals")),
-        C("reopen_conflict_rate", _("Reopened or in conflict"),
+          explain=L("1 - special closes / disposals")),
+        C("reopen_conflict_rate", L("Reopened or in conflict"),
           lambda t: t["reopened"] + t["conflicts"], lambda t: t["disposed"], False,
-          explain=_("1 - (reopened + conflicts) / disposals")),
-        C("recall_rate", _("Recalled after a field visit"),
+          explain=L("1 - (reopened + conflicts) / disposals")),
+        C("recall_rate", L("Recalled after a field visit"),
           lambda t: t["recalled"], lambda t: t["disposed"], False,
-          explain=_("1 - recalls / disposals")),
-        C("poor_quality_closure", _("Closed with low quality"),
+          explain=L("1 - recalls / disposals")),
+        C("poor_quality_closure", L("Closed with low quality"),
           lambda t: t["special_closed"] + t["recalled"], lambda t: t["disposed"], False,
-          explain=_("1 - (special closes + recalls) / disposals")),
-        C("not_attended", _("Not attended in time"),
+          explain=L("1 - (special closes + recalls) / disposals")),
+        C("not_attended", L("Not attended in time"),
           lambda t: t["escalated"], lambda t: t["registered"], False,
-          explain=_("1 - escalations by the sweep / grievances registered")),
+          explain=L("1 - escalations by the sweep / grievances registered")),
     )
 }  # fmt: skip
 DEFAULT_WEIGHTS = {
@@ -149,17 +149,17 @@ def period_parse(text: str | None, *, today: date) -> Period:
         period = Period(start=date.fromisoformat(first), end=date.fromisoformat(last))
     except ValueError:
         raise InvalidInput(
-            "The period must read YYYY-MM-DD..YYYY-MM-DD.",
-            fields={"period": ["Give two dates, e.g. 2026-11-01..2026-11-30."]},
+            _("The period must read YYYY-MM-DD..YYYY-MM-DD."),
+            fields={"period": [_("Give two dates, e.g. 2026-11-01..2026-11-30.")]},
         ) from None
     if period.end < period.start:
         raise InvalidInput(
-            "The period ends before it starts.", fields={"period": ["End before start."]}
+            _("The period ends before it starts."), fields={"period": [_("End before start.")]}
         )
     if period.days > MAX_PERIOD_DAYS:
         raise InvalidInput(
-            f"A period is at most {MAX_PERIOD_DAYS} days.",
-            fields={"period": [f"At most {MAX_PERIOD_DAYS} days."]},
+            _("A period is at most %(days)s days.") % {"days": MAX_PERIOD_DAYS},
+            fields={"period": [_("At most %(days)s days.") % {"days": MAX_PERIOD_DAYS}]},
         )
     return period
 
@@ -216,9 +216,9 @@ def _officer_scope(actor: User) -> Q | None:
 
 def ranking_check_access(*, actor: User, scope: str) -> None:
     if not actor.is_active or actor.role == Role.CITIZEN:
-        raise PermissionDenied("Rankings are for the staff of the state.")
+        raise PermissionDenied(_("Rankings are for the staff of the state."))
     if scope == "officer" and actor.role not in STATEWIDE_ROLES | POST_ROLES:
-        raise PermissionDenied("The officers' ranking is for officers and the CMO cell.")
+        raise PermissionDenied(_("The officers' ranking is for officers and the CMO cell."))
 
 
 # --- computing ------------------------------------------------------------------------
@@ -360,14 +360,16 @@ def ranking_compute(
     """`within` narrows the figures to one department or district (`{"department_id":
     ...}`), as a weekly pack ranks the officers of its department."""
     if scope not in SCOPES:
-        raise InvalidInput("Unknown scope.", fields={"scope": [f"One of: {', '.join(SCOPES)}."]})
+        raise InvalidInput(
+            _("Unknown scope."), fields={"scope": [_("department, district or officer.")]}
+        )
     ranking_check_access(actor=actor, scope=scope)
     formula = formula_of(profile or active_profile())
     limit = _officer_scope(actor) if scope == "officer" else None
     if within:
         limit = Q(**within) if limit is None else limit & Q(**within)
     entries, snap_day = _entries(scope, period, formula, limit)
-    before, _ = _entries(scope, period.previous(), formula, limit)
+    before, _earlier_day = _entries(scope, period.previous(), formula, limit)
     earlier = {e.key: e for e in before if e.score is not None}
     for e in entries:
         prev = earlier.get(e.key)

@@ -2,10 +2,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from nivaran.analytics.drives import drives_track
 from nivaran.analytics.rollups import rollups_refresh
 
 
 @shared_task(name="nivaran.analytics.tasks.analytics_refresh")
 def analytics_refresh() -> dict[str, int]:
     result = rollups_refresh()
-    return {"days": len(result.days), "events": result.events, "snapshot": result.snapshot_rows}
+    drives = drives_track()
+    return {
+        "days": len(result.days),
+        "events": result.events,
+        "snapshot": result.snapshot_rows,
+        "drives": drives,
+    }

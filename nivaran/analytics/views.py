@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from nivaran.accounts.models import User
 from nivaran.analytics.api import FORMULA_TEXT
 from nivaran.analytics.documents import pack_pdf, pack_xlsx
+from nivaran.analytics.drives import (
+    DriveFilter,
+    drive_burn_down,
+    drive_declare,
+    drive_departments,
+    drive_get,
+    drives_visible_to,
+)
 from nivaran.analytics.packs import pack_subject, pack_subjects, week_parse, weekly_pack
 from nivaran.analytics.ranking import (
     COMPONENTS,
@@ -29,7 +38,8 @@ from nivaran.analytics.ranking import (
 )
 from nivaran.analytics.rollups import local_day
 from nivaran.core.errors import InvalidInput, PermissionDenied
-from nivaran.web.errors import shows_domain_errors
+from nivaran.grievances.selectors import unfinished_among
+from nivaran.web.errors import field_errors, shows_domain_errors
 from nivaran.web.exports import XLSX, Cell, csv_response, xlsx_response
 
 app_name = "analytics"
@@ -185,10 +195,132 @@ def pack_download_pdf(request: HttpRequest, kind: str, code: str) -> HttpRespons
     return response
 
 
+DRIVE_LABELS = {
+    "department": gettext_lazy("Department"),
+    "name": gettext_lazy("Name"),
+    "target_date": gettext_lazy("Target date"),
+    "district": gettext_lazy("Area code"),
+    "category": gettext_lazy("Complaint type code"),
+    "level": gettext_lazy("Level"),
+    "older_than_days": gettext_lazy("Older than (days)"),
+    "filters": gettext_lazy("Which pending grievances"),
+}
+
+
+def _drives_page(request: HttpRequest, *, form: dict[str, Any], errors: Any = None) -> HttpResponse:
+    actor = _actor(request)
+    departments = drive_departments(actor=actor)
+    if not departments.exists():
+        raise PermissionDenied(
+            _(
+                "Drives are for the departments' heads, secretaries, nodal officers and the "
+                "CMO grievance cell."
+            )
+        )
+    return render(
+        request,
+        "analytics/drives.html",
+        {
+            "drives": drives_visible_to(actor=actor)[:100],
+            "departments": departments,
+            "levels": (1, 2, 3, 4),
+            "form": form,
+            "errors": field_errors(errors, {k: str(v) for k, v in DRIVE_LABELS.items()})
+            if errors
+            else None,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def drives_page(request: HttpRequest) -> HttpResponse:
+    return _drives_page(request, form={})
+
+
+@login_required
+@require_POST
+@shows_domain_errors
+def drive_declare_page(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    form: dict[str, Any] = {k: post.get(k, "").strip() for k in DRIVE_LABELS if k != "filters"}
+    form["overdue_only"] = bool(post.get("overdue_only"))
+    errors: dict[str, list[str]] = {}
+    target = level = older = None
+    try:
+        target = date.fromisoformat(form["target_date"])
+    except ValueError:
+        errors["target_date"] = [_("A date, e.g. 2026-12-31.")]
+    for key in ("level", "older_than_days"):
+        if form[key]:
+            try:
+                value = int(form[key])
+            except ValueError:
+                errors[key] = [_("A whole number.")]
+                continue
+            if key == "level":
+                level, form["level"] = value, value
+            else:
+                older = value
+    if errors or target is None:
+        return _drives_page(request, form=form, errors=errors)
+    try:
+        drive = drive_declare(
+            actor=_actor(request),
+            department=form["department"],
+            name=form["name"],
+            target_date=target,
+            filters=DriveFilter(
+                district=form["district"] or None,
+                category=form["category"] or None,
+                level=level,
+                older_than_days=older,
+                overdue_only=form["overdue_only"],
+            ),
+        )
+    except InvalidInput as exc:
+        return _drives_page(request, form=form, errors=exc.fields or {"": [exc.detail]})
+    messages.success(
+        request,
+        _("The drive is declared with %(count)s grievances.") % {"count": drive.total},
+    )
+    return redirect("analytics:drive", drive_id=drive.pk)
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def drive_page(request: HttpRequest, drive_id: int) -> HttpResponse:
+    drive = drive_get(actor=_actor(request), drive_id=drive_id)
+    burn = drive_burn_down(drive)
+    chart = {
+        "type": "line",
+        "labels": [d.isoformat() for d, _r, _i in burn.days],
+        "datasets": [
+            {"label": _("Remaining"), "data": [r for _d, r, _i in burn.days]},
+            {"label": _("Ideal"), "data": [i for _d, _r, i in burn.days], "dashed": True,
+             "color": "#6c757d"},
+        ],
+    }  # fmt: skip
+    pending = unfinished_among(drive.members.values("grievance_id")).values_list(
+        "number", flat=True
+    )[:100]
+    return render(
+        request,
+        "analytics/drive.html",
+        {"drive": drive, "burn": burn, "chart": chart, "pending": list(pending)},
+    )
+
+
 urlpatterns = [
     path("ranking/", ranking_page, name="ranking"),
     path("ranking.csv", ranking_csv, name="ranking-csv"),
     path("ranking.xlsx", ranking_xlsx, name="ranking-xlsx"),
+    path("drives/", drives_page, name="drives"),
+    path("drives/declare/", drive_declare_page, name="drive-declare"),
+    path("drives/<int:drive_id>/", drive_page, name="drive"),
     path("weekly/", packs_index, name="packs"),
     path("weekly/<str:kind>/<str:code>/", pack_page, name="pack"),
     path("weekly/<str:kind>/<str:code>.xlsx", pack_download_xlsx, name="pack-xlsx"),

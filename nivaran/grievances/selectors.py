@@ -300,3 +300,32 @@ def events_for_replay() -> Iterator[tuple[Any, ...]]:
         )
         .iterator(chunk_size=5000)
     )
+
+
+def pending_matching(
+    *,
+    department_id: int,
+    area_path: str | None = None,
+    category_id: int | None = None,
+    level: int | None = None,
+    registered_before: datetime | None = None,
+    overdue_at: datetime | None = None,
+) -> QuerySet[Grievance]:
+    """The department's grievances not yet finished that match a drive's filter."""
+    qs = Grievance.objects.filter(department_id=department_id).exclude(status__in=FINISHED)
+    if area_path:
+        qs = qs.filter(area_path__startswith=area_path)
+    if category_id is not None:
+        qs = qs.filter(category_id=category_id)
+    if level is not None:
+        qs = qs.filter(level=level)
+    if registered_before is not None:
+        qs = qs.filter(registered_at__lt=registered_before)
+    if overdue_at is not None:
+        qs = qs.filter(status__in=WAITING, due_at__lt=overdue_at)
+    return qs.order_by("id")
+
+
+def unfinished_among(ids: QuerySet[Any]) -> QuerySet[Grievance]:
+    """Which of these grievances (a queryset of ids) are not yet finished."""
+    return Grievance.objects.filter(pk__in=ids).exclude(status__in=FINISHED)

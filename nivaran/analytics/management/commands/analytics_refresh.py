@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from nivaran.analytics.drives import drives_track
 from nivaran.analytics.rollups import rollups_rebuild, rollups_refresh
 
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = rollups_rebuild() if options["rebuild"] else rollups_refresh()
+        drives = drives_track()
         self.stdout.write(
             f"{len(result.days)} days recomputed from {result.events} history events; "
-            f"{result.snapshot_rows} pending snapshot rows."
+            f"{result.snapshot_rows} pending snapshot rows; {drives} drives tracked."
         )
