@@ -97,8 +97,15 @@ def test_the_drive_api(world, backlog):
     assert drive["burn_down"][0]["remaining"] == 5
     assert client.get("/api/v1/analytics/drives/").json()[0]["id"] == drive["id"]
     assert client.get(f"/api/v1/analytics/drives/{drive['id']}/").status_code == 200
-    bodies: list[object] = [{}, {"department": "REV"}, [], "x", {**body, "target_date": "soon"},
-                            {**body, "filters": {"level": "one"}}, {**body, "filters": []}]  # fmt: skip
+    bodies: list[object] = [
+        {},
+        {"department": "REV"},
+        [],
+        "x",
+        {**body, "target_date": "soon"},
+        {**body, "filters": {"level": "one"}},
+        {**body, "filters": []},
+    ]
     for bad in bodies:
         assert client.post("/api/v1/analytics/drives/", bad, format="json").status_code == 400
     other = APIClient()
