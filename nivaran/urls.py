@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from nivaran.accounts.api import TokenApi
 from nivaran.analytics.api import DriveDetailApi, DriveListApi, RankingApi, WeeklyPackApi
+from nivaran.analytics.views import transparency_page
 from nivaran.catalog.api import CategoryListApi
 from nivaran.duplicates import api as duplicates_api
 from nivaran.geo.api import AreaListApi
@@ -131,6 +132,7 @@ urlpatterns = [
         path("citizen/", include("nivaran.portal.urls")),
         path("callcentre/", include("nivaran.callcentre.urls")),
         path("analytics/", include("nivaran.analytics.views")),
+        path("transparency/", transparency_page, name="transparency"),
         path("", include("nivaran.web.urls")),
         prefix_default_language=False,
     ),

@@ -209,7 +209,10 @@ def _officer_scope(actor: User) -> Q | None:
         return None
     covered = Q(pk__in=[])
     for j in user_jurisdictions(user=actor):
-        covered |= Q(department_id=j.department_id, area__path__startswith=j.area_path)
+        part = Q(area__path__startswith=j.area_path)
+        if j.department_id is not None:  # a district's administration: every department
+            part &= Q(department_id=j.department_id)
+        covered |= part
     holders = Post.objects.filter(covered, holder__isnull=False).values_list("holder_id")
     return Q(officer_id__in=holders)
 

@@ -12,12 +12,19 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_POST
 
 from nivaran.accounts.models import User
 from nivaran.analytics.api import FORMULA_TEXT
+from nivaran.analytics.dashboard import (
+    Dashboard,
+    DashboardFilters,
+    dashboard_compute,
+    transparency_figures,
+)
 from nivaran.analytics.documents import pack_pdf, pack_xlsx
 from nivaran.analytics.drives import (
     DriveFilter,
@@ -38,7 +45,11 @@ from nivaran.analytics.ranking import (
 )
 from nivaran.analytics.rollups import local_day
 from nivaran.core.errors import InvalidInput, PermissionDenied
+from nivaran.geo.models import Area
+from nivaran.grievances.models import Channel
 from nivaran.grievances.selectors import unfinished_among
+from nivaran.org.models import Department
+from nivaran.profiles.loader import active_profile
 from nivaran.web.errors import field_errors, shows_domain_errors
 from nivaran.web.exports import XLSX, Cell, csv_response, xlsx_response
 
@@ -314,7 +325,151 @@ def drive_page(request: HttpRequest, drive_id: int) -> HttpResponse:
     )
 
 
+def _filters(request: HttpRequest) -> DashboardFilters:
+    level = request.GET.get("level") or None
+    if level is not None and not level.isdigit():
+        raise InvalidInput(_("The dashboard's filters are not valid."),
+                           fields={"level": [_("A level from 1 to 4.")]})  # fmt: skip
+    return DashboardFilters(
+        department=request.GET.get("department") or None,
+        district=request.GET.get("district") or None,
+        category=request.GET.get("category") or None,
+        level=int(level) if level else None,
+        channel=request.GET.get("channel") or None,
+    )
+
+
+def _dashboard_period(request: HttpRequest) -> Period:
+    """The dashboard's period: by default the last 30 days, today included."""
+    start, end = request.GET.get("start"), request.GET.get("end")
+    text = request.GET.get("period") or (f"{start}..{end}" if start and end else None)
+    today = local_day(timezone.now())
+    if not text:
+        return Period(start=today - timedelta(days=29), end=today)
+    return period_parse(text, today=today)
+
+
+def _charts(board: Dashboard) -> dict[str, Any]:
+    return {
+        "trend": {
+            "type": "line",
+            "labels": [r["day"].isoformat() for r in board.trend],
+            "datasets": [
+                {"label": _("Registered"), "data": [r["registered"] for r in board.trend]},
+                {"label": _("Disposed"), "data": [r["disposed"] for r in board.trend]},
+            ],
+        },
+        "ages": {
+            "type": "bar",
+            "labels": [label for _c, label, _n in board.age_buckets],
+            "datasets": [{"label": _("Pending"), "data": [n for _c, _l, n in board.age_buckets]}],
+        },
+        "channels": {
+            "type": "doughnut",
+            "labels": [label for _c, label, _n in board.channels],
+            "datasets": [{"label": _("Registered"), "data": [n for _c, _l, n in board.channels]}],
+        },
+        "levels": {
+            "type": "bar",
+            "stacked": False,
+            "labels": [f"L{r['level']}" for r in board.levels],
+            "datasets": [
+                {"label": _("Waiting on an officer"), "data": [r["waiting"] for r in board.levels]},
+                {"label": _("Overdue"), "data": [r["overdue"] for r in board.levels],
+                 "color": "#dc3545"},
+            ],
+        },
+        "categories": {
+            "type": "bar",
+            "horizontal": True,
+            "labels": [name for _c, name, _n in board.categories],
+            "datasets": [{"label": _("Registered"), "data": [n for _c, _l, n in board.categories]}],
+        },
+    }  # fmt: skip
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    board = dashboard_compute(
+        actor=_actor(request), period=_dashboard_period(request), filters=_filters(request)
+    )
+    return render(
+        request,
+        "analytics/dashboard.html",
+        {
+            "board": board,
+            "charts": _charts(board),
+            "departments": Department.objects.filter(is_active=True).order_by("code"),
+            "districts": Area.objects.filter(type="district").order_by("name"),
+            "channels": Channel.choices,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+DISTRICT_HEADER = (
+    "code", "name", "registered", "disposed", "disposed_in_time", "satisfied",
+    "feedback_answered", "special_closed", "reopened", "conflicts", "pending", "waiting",
+    "overdue", "age_over_50",
+)  # fmt: skip
+
+
+def _table_rows(rows: list[dict[str, Any]]) -> Iterator[Sequence[Cell]]:
+    for r in rows:
+        yield [r[k] for k in DISTRICT_HEADER]
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
+    board = dashboard_compute(
+        actor=_actor(request), period=_dashboard_period(request), filters=_filters(request)
+    )
+    by = "departments" if request.GET.get("by") == "department" else "districts"
+    name = f"{by}-{board.period.start}-{board.period.end}.csv"
+    return csv_response(name, DISTRICT_HEADER, _table_rows(getattr(board, by)))
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    board = dashboard_compute(
+        actor=_actor(request), period=_dashboard_period(request), filters=_filters(request)
+    )
+    by = "departments" if request.GET.get("by") == "department" else "districts"
+    name = f"{by}-{board.period.start}-{board.period.end}.xlsx"
+    title = _("Departments") if by == "departments" else _("Districts")
+    return xlsx_response(name, title, DISTRICT_HEADER, _table_rows(getattr(board, by)))
+
+
+@require_GET
+@cache_page(300)
+def transparency_page(request: HttpRequest) -> HttpResponse:
+    """Public figures (B7): no login, no personal data, the last 30 days by default."""
+    try:
+        period = _dashboard_period(request)
+    except InvalidInput:
+        period = _dashboard_period(HttpRequest())
+    figures = transparency_figures(period=period)
+    profile = active_profile()
+    helpline = profile.helpline_hi if _hindi() and profile.helpline_hi else profile.helpline
+    return render(
+        request, "analytics/transparency.html", {"figures": figures, "helpline": helpline}
+    )
+
+
+def _hindi() -> bool:
+    return (get_language() or "en").startswith("hi")
+
+
 urlpatterns = [
+    path("", dashboard_page, name="dashboard"),
+    path("figures.csv", dashboard_csv, name="dashboard-csv"),
+    path("figures.xlsx", dashboard_xlsx, name="dashboard-xlsx"),
     path("ranking/", ranking_page, name="ranking"),
     path("ranking.csv", ranking_csv, name="ranking-csv"),
     path("ranking.xlsx", ranking_xlsx, name="ranking-xlsx"),

@@ -1,0 +1,83 @@
+"""The dashboard's figures and filters, its downloads, and the public transparency page."""
+
+from __future__ import annotations
+
+import pytest
+
+from nivaran.analytics.dashboard import DashboardFilters, dashboard_compute
+from nivaran.analytics.tests.conftest import WEEK
+from nivaran.core.errors import InvalidInput, PermissionDenied
+
+QUERY = {"start": "2026-11-23", "end": "2026-11-29"}
+
+
+def test_the_dashboard_totals_and_series(week):
+    board = dashboard_compute(actor=week["cmo"], period=WEEK, filters=DashboardFilters())
+    assert board.totals["registered"] == 5 and board.totals["disposed"] == 2
+    assert board.totals["pending"] == 3 and board.totals["overdue"] == 1
+    assert board.rates["satisfaction"] == 1.0
+    assert [r["registered"] for r in board.trend] == [4, 1, 0, 0, 0, 0, 0]
+    assert [r["disposed"] for r in board.trend][0] == 2
+    assert board.channels[0][0] == "call_centre" and board.channels[0][2] == 5
+    assert board.levels == [{"level": 1, "pending": 3, "waiting": 3, "overdue": 1}]
+    assert {d["code"]: d["pending"] for d in board.departments} == {"REV": 2, "PWR": 1}
+    assert {d["code"] for d in board.districts} == {"TS-ONE"}
+
+
+def test_the_filters_narrow_the_figures(week):
+    rev = dashboard_compute(
+        actor=week["cmo"], period=WEEK, filters=DashboardFilters(department="REV")
+    )
+    assert rev.totals["registered"] == 4 and rev.totals["pending"] == 2
+    flood = dashboard_compute(
+        actor=week["cmo"], period=WEEK, filters=DashboardFilters(category="REV-FLOOD")
+    )
+    assert flood.totals["registered"] == 1
+    web = dashboard_compute(actor=week["cmo"], period=WEEK, filters=DashboardFilters(channel="web"))
+    assert web.totals["registered"] == 0
+    with pytest.raises(InvalidInput) as caught:
+        dashboard_compute(
+            actor=week["cmo"], period=WEEK,
+            filters=DashboardFilters(department="NOPE", district="X", channel="fax", level=7),
+        )  # fmt: skip
+    assert set(caught.value.fields) == {"department", "district", "channel", "level"}
+
+
+def test_an_officer_sees_only_their_departments_figures(week):
+    power = dashboard_compute(actor=week["power_je"], period=WEEK, filters=DashboardFilters())
+    assert power.totals["registered"] == 1
+    assert {d["code"] for d in power.departments} == {"PWR"}
+    with pytest.raises(PermissionDenied):
+        dashboard_compute(actor=week["citizen"], period=WEEK, filters=DashboardFilters())
+
+
+def test_the_dashboard_page_and_its_downloads(week, client):
+    client.force_login(week["cmo"])
+    page = client.get("/analytics/", QUERY)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-chart="chart-trend"' in html and 'id="chart-trend"' in html
+    assert 'data-total="registered">5<' in html
+    assert "vendor/chartjs/chart.umd.min.js" in html
+    rows = b"".join(client.get("/analytics/figures.csv", QUERY).streaming_content)
+    assert rows.decode("utf-8-sig").splitlines()[1].startswith("TS-ONE,One,5,2,2,1,1")
+    by_department = client.get("/analytics/figures.xlsx", {**QUERY, "by": "department"})
+    assert by_department.status_code == 200 and by_department.content[:2] == b"PK"
+    assert client.get("/analytics/", {**QUERY, "level": "x"}).status_code == 400
+    assert client.get("/analytics/", {"start": "2026-02-30", "end": "x"}).status_code == 400
+
+
+def test_the_transparency_page_is_public_and_personal_data_free(week, client):
+    page = client.get("/transparency/", QUERY)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-total="registered">5<' in html and 'data-code="REV"' in html
+    for personal in ("Ramesh", "9876", "officer_l1", "Officer_L1", week["officer_l1"].mobile):
+        assert personal not in html
+    hindi = client.get("/hi/transparency/", QUERY).content.decode()
+    assert "राजस्व" in hindi
+
+
+def test_the_transparency_page_survives_nonsense(week, client):
+    page = client.get("/transparency/", {"start": "x", "end": "y"})
+    assert page.status_code == 200  # the default period instead
