@@ -17,7 +17,7 @@ def test_the_dashboard_totals_and_series(week):
     assert board.totals["pending"] == 3 and board.totals["overdue"] == 1
     assert board.rates["satisfaction"] == 1.0
     assert [r["registered"] for r in board.trend] == [4, 1, 0, 0, 0, 0, 0]
-    assert [r["disposed"] for r in board.trend][0] == 2
+    assert board.trend[0]["disposed"] == 2
     assert board.channels[0][0] == "call_centre" and board.channels[0][2] == 5
     assert board.levels == [{"level": 1, "pending": 3, "waiting": 3, "overdue": 1}]
     assert {d["code"]: d["pending"] for d in board.departments} == {"REV": 2, "PWR": 1}
