@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Lets runtime code subscript Django's generic classes (ModelAdmin[Model], QuerySet[Model]).
@@ -331,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
     "analytics-refresh": {
         "task": "nivaran.analytics.tasks.analytics_refresh",
         "schedule": timedelta(seconds=int(os.environ.get("ANALYTICS_REFRESH_SECONDS", "600"))),
+    },
+    "analytics-weekly-dispatch": {
+        "task": "nivaran.analytics.tasks.analytics_weekly_dispatch",
+        # Monday 08:00 in the state's time zone (CELERY_TIMEZONE).
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
     "purge-citizen-tokens": {
         "task": "nivaran.portal.tasks.purge_citizen_tokens",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import STATEWIDE_ROLES, Role
 from nivaran.analytics.models import FLOWS, STOCKS, DailyFigure, PendingSnapshot
-from nivaran.analytics.packs import AGE_LABELS, _named
+from nivaran.analytics.packs import AGE_LABELS, named
 from nivaran.analytics.ranking import Period
 from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, PermissionDenied
@@ -153,7 +153,7 @@ def dashboard_compute(*, actor: User, period: Period, filters: DashboardFilters)
     )  # fmt: skip
     names = Category.objects.in_bulk([r["category_id"] for r in category_rows])
     categories = [
-        (names[r["category_id"]].code, _named(names[r["category_id"]]), r["n"])
+        (names[r["category_id"]].code, named(names[r["category_id"]]), r["n"])
         for r in category_rows
     ]
     levels = list(
@@ -218,7 +218,7 @@ def table_by(kind: str, flows: Any, stocks: Any) -> list[dict[str, Any]]:
         table.append(
             {
                 "code": objects[pk].code,
-                "name": _named(objects[pk]),
+                "name": named(objects[pk]),
                 **v,
                 "disposed_in_time_rate": _rate(v["disposed_in_time"], v["disposed"]),
                 "satisfaction_rate": _rate(v["satisfied"], v["feedback_answered"]),

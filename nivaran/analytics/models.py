@@ -178,3 +178,23 @@ class DriveDay(models.Model):
 
     def __str__(self) -> str:
         return f"drive {self.drive_id} on {self.day}: {self.remaining}"
+
+
+class WeeklyDispatch(models.Model):
+    """A weekly pack's headline sent to its department or district: once per week."""
+
+    kind = models.CharField(max_length=20)
+    code = models.CharField(max_length=40)
+    week_start = models.DateField()
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code", "week_start"], name="an_weekly_dispatch_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}, week of {self.week_start}"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import STATEWIDE_ROLES, Role
 from nivaran.analytics.models import DailyFigure, PendingSnapshot
-from nivaran.analytics.ranking import Entry, Period, ranking_compute
+from nivaran.analytics.ranking import Entry, Period, acts, ranking_compute
 from nivaran.analytics.rollups import local_day
 from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -97,7 +97,7 @@ def _hindi() -> bool:
     return (get_language() or "en").startswith("hi")
 
 
-def _named(obj: Department | Area | Category) -> str:
+def named(obj: Department | Area | Category) -> str:
     if _hindi() and obj.name_hi:
         return str(obj.name_hi)
     return str(obj.name)
@@ -121,7 +121,7 @@ def week_parse(text: str | None, *, today: date) -> Period:
 
 def pack_subjects(*, actor: User) -> list[Subject]:
     """The departments and districts whose pack the actor may open."""
-    if not actor.is_active or actor.role == Role.CITIZEN:
+    if not acts(actor) or actor.role == Role.CITIZEN:
         return []
     departments = Department.objects.filter(is_active=True)
     districts = Area.objects.filter(type="district")
@@ -139,8 +139,8 @@ def pack_subjects(*, actor: User) -> list[Subject]:
     else:
         return []
     return [
-        *(Subject("department", d.pk, d.code, _named(d)) for d in departments.order_by("code")),
-        *(Subject("district", a.pk, a.code, _named(a)) for a in districts.order_by("code")),
+        *(Subject("department", d.pk, d.code, named(d)) for d in departments.order_by("code")),
+        *(Subject("district", a.pk, a.code, named(a)) for a in districts.order_by("code")),
     ]
 
 
@@ -157,7 +157,7 @@ def pack_subject(*, actor: User, kind: str, code: str) -> Subject:
     for subject in pack_subjects(actor=actor):
         if subject.kind == kind and subject.code == code:
             return subject
-    if actor.role == Role.CITIZEN or not actor.is_active or not pack_subjects(actor=actor):
+    if actor.role == Role.CITIZEN or not acts(actor) or not pack_subjects(actor=actor):
         raise PermissionDenied(
             gettext(
                 "Weekly packs are for the departments' heads, secretaries and nodal "
@@ -226,7 +226,7 @@ def _top_categories(week: Period, within: dict[str, int]) -> tuple[list[Category
     top = [
         CategoryRow(
             code=names[r["category_id"]].code,
-            name=_named(names[r["category_id"]]),
+            name=named(names[r["category_id"]]),
             registered=r["n"],
             share=round(r["n"] / total, 4),
             is_others=names[r["category_id"]].is_others,

@@ -203,6 +203,11 @@ class Ranking:
 # --- who sees what --------------------------------------------------------------------
 
 
+def acts(actor: User) -> bool:
+    """An active account, or the system actor (the worker sending the week's figures)."""
+    return bool(actor.is_active or actor.role == Role.SYSTEM)
+
+
 def _officer_scope(actor: User) -> Q | None:
     """None: every officer. Otherwise the officers holding a post the actor's reach covers."""
     if actor.role in STATEWIDE_ROLES:
@@ -218,7 +223,7 @@ def _officer_scope(actor: User) -> Q | None:
 
 
 def ranking_check_access(*, actor: User, scope: str) -> None:
-    if not actor.is_active or actor.role == Role.CITIZEN:
+    if not acts(actor) or actor.role == Role.CITIZEN:
         raise PermissionDenied(_("Rankings are for the staff of the state."))
     if scope == "officer" and actor.role not in STATEWIDE_ROLES | POST_ROLES:
         raise PermissionDenied(_("The officers' ranking is for officers and the CMO cell."))
