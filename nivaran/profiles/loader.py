@@ -165,6 +165,23 @@ def load_profile(name: str) -> Profile:
     return profile
 
 
+# The components the analytics ranking knows (nivaran/analytics/ranking.py; a test keeps
+# the two lists the same).
+RANKING_COMPONENTS = frozenset(
+    {
+        "disposed_in_time",
+        "satisfaction",
+        "pending_beyond_deadline",
+        "pending_over_50_days",
+        "special_close_share",
+        "reopen_conflict_rate",
+        "recall_rate",
+        "poor_quality_closure",
+        "not_attended",
+    }
+)
+
+
 def _check_ranking(profile: Profile, where: str) -> None:
     """Weights are numbers of points (at least one above zero); grades fall with the score."""
     ranking = profile.ranking
@@ -173,6 +190,8 @@ def _check_ranking(profile: Profile, where: str) -> None:
         if not isinstance(weights, dict) or not weights:
             raise ProfileError(f"{where}: ranking.weights must map components to points")
         for name, points in weights.items():
+            if name not in RANKING_COMPONENTS:
+                raise ProfileError(f"{where}: ranking.weights.{name} is no component")
             if not isinstance(points, int | float) or isinstance(points, bool) or points < 0:
                 raise ProfileError(f"{where}: ranking.weights.{name} must be a number >= 0")
         if not any(weights.values()):

@@ -222,3 +222,46 @@ def _snapshot(day: date) -> dict[str, object]:
             for f in ("pending", "waiting", "overdue", "awaiting_feedback", "age_0_7")
         },
     }
+
+
+def test_the_profile_loader_knows_every_component():
+    from nivaran.analytics.ranking import COMPONENTS
+    from nivaran.profiles.loader import RANKING_COMPONENTS
+
+    assert set(COMPONENTS) == RANKING_COMPONENTS
+
+
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        {"weights": {"happiness": 10}},
+        {"weights": {"satisfaction": -1}},
+        {"weights": {"satisfaction": 0}},
+        {"weights": {"satisfaction": "ten"}},
+        {"grades": [{"grade": "A", "min": 50}]},
+        {"grades": [{"grade": "B", "min": 0}, {"grade": "A", "min": 80}]},
+        {"grades": "A"},
+    ],
+)
+def test_the_loader_refuses_a_bad_ranking(tmp_path, settings, ranking):
+    import shutil
+
+    import yaml
+
+    from nivaran.profiles import loader
+
+    folder = tmp_path / "haryana"
+    shutil.copytree(loader.DATA_DIR / "haryana", folder)
+    data = yaml.safe_load((folder / "profile.yaml").read_text(encoding="utf-8"))
+    data["ranking"] = ranking
+    (folder / "profile.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    settings.NIVARAN_PROFILE = "haryana"
+    original = loader.DATA_DIR
+    loader.DATA_DIR = tmp_path
+    loader.load_profile.cache_clear()
+    try:
+        with pytest.raises(loader.ProfileError):
+            loader.load_profile("haryana")
+    finally:
+        loader.DATA_DIR = original
+        loader.load_profile.cache_clear()
