@@ -4,7 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from nivaran.accounts.api import TokenApi
-from nivaran.analytics.api import DriveDetailApi, DriveListApi, RankingApi, WeeklyPackApi
+from nivaran.analytics.api import (
+    DashboardApi,
+    DriveDetailApi,
+    DriveListApi,
+    PublicFiguresApi,
+    RankingApi,
+    WeeklyPackApi,
+)
 from nivaran.analytics.views import transparency_page
 from nivaran.catalog.api import CategoryListApi
 from nivaran.duplicates import api as duplicates_api
@@ -110,6 +117,8 @@ api_v1 = [
     ),
     path("field-coverage/", fieldwork_api.FieldCoverageApi.as_view(), name="field-coverage"),
     path("analytics/ranking/", RankingApi.as_view(), name="analytics-ranking"),
+    path("analytics/dashboard/", DashboardApi.as_view(), name="analytics-dashboard"),
+    path("public/figures/", PublicFiguresApi.as_view(), name="public-figures"),
     path(
         "analytics/weekly-packs/<str:kind>/<str:code>/",
         WeeklyPackApi.as_view(),

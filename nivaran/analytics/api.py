@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponseBase
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
+from nivaran.analytics.dashboard import DashboardFilters, dashboard_compute, transparency_figures
 from nivaran.analytics.drives import (
     DriveFilter,
     drive_burn_down,
@@ -22,10 +30,11 @@ from nivaran.analytics.drives import (
     drives_visible_to,
 )
 from nivaran.analytics.packs import pack_subject, week_parse, weekly_pack
-from nivaran.analytics.ranking import COMPONENTS, SCOPES, period_parse, ranking_compute
+from nivaran.analytics.ranking import COMPONENTS, SCOPES, Period, period_parse, ranking_compute
 from nivaran.analytics.rollups import local_day
 from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.grievances.api import ErrorSerializer
+from nivaran.grievances.models import Channel
 
 
 class PeriodSerializer(serializers.Serializer[Any]):
@@ -364,3 +373,152 @@ class DriveDetailApi(APIView):
         actor = request.user
         assert isinstance(actor, User)
         return Response(drive_payload(drive_get(actor=actor, drive_id=drive_id)))
+
+
+class FiguresRowSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    registered = serializers.IntegerField()
+    disposed = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    age_over_50 = serializers.IntegerField(help_text="Pending for over 50 days.")
+    disposed_in_time_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+    special_close_share = serializers.FloatField(allow_null=True)
+
+
+class RatesSerializer(serializers.Serializer[Any]):
+    disposed_in_time = serializers.FloatField(allow_null=True)
+    satisfaction = serializers.FloatField(allow_null=True)
+    special_close_share = serializers.FloatField(allow_null=True)
+    reopen_rate = serializers.FloatField(allow_null=True)
+    overdue_share = serializers.FloatField(allow_null=True)
+
+
+class PublicFiguresSerializer(serializers.Serializer[Any]):
+    period = PeriodSerializer()
+    pending_as_of = serializers.DateField(allow_null=True)
+    totals = serializers.DictField(child=serializers.IntegerField())
+    rates = RatesSerializer()
+    departments = FiguresRowSerializer(many=True)
+    districts = FiguresRowSerializer(many=True)
+
+
+class TrendDaySerializer(serializers.Serializer[Any]):
+    day = serializers.DateField()
+    registered = serializers.IntegerField()
+    disposed = serializers.IntegerField()
+
+
+class DashboardSerializer(serializers.Serializer[Any]):
+    period = PeriodSerializer()
+    pending_as_of = serializers.DateField(allow_null=True)
+    totals = serializers.DictField(child=serializers.IntegerField())
+    rates = RatesSerializer()
+    trend = TrendDaySerializer(many=True)
+    channels = CountSerializer(many=True)
+    age_buckets = CountSerializer(many=True)
+    levels = LevelRowSerializer(many=True)
+    categories = CountSerializer(many=True)
+    districts = FiguresRowSerializer(many=True)
+    departments = FiguresRowSerializer(many=True)
+
+
+def _period_or_default(request: Request, days: int = 30) -> Period:
+    start, end = request.query_params.get("start"), request.query_params.get("end")
+    today = local_day(timezone.now())
+    if not start and not end and not request.query_params.get("period"):
+        return Period(start=today - timedelta(days=days - 1), end=today)
+    text = request.query_params.get("period") or f"{start}..{end}"
+    return period_parse(text, today=today)
+
+
+DASHBOARD_PARAMETERS = [
+    OpenApiParameter("period", str, description="YYYY-MM-DD..YYYY-MM-DD; default the last "
+                     "30 days, today included (or start= and end=)."),
+    OpenApiParameter("start", OpenApiTypes.DATE),
+    OpenApiParameter("end", OpenApiTypes.DATE),
+]  # fmt: skip
+
+
+class DashboardApi(APIView):
+    @extend_schema(
+        parameters=[
+            *DASHBOARD_PARAMETERS,
+            OpenApiParameter("department", str, description="Department code"),
+            OpenApiParameter("district", str, description="District code"),
+            OpenApiParameter("category", str, description="Complaint type code (flows only)"),
+            OpenApiParameter("level", int, description="1-4 (pending figures only)"),
+            OpenApiParameter("channel", str, enum=Channel.values, description="Flows only"),
+        ],
+        responses={200: DashboardSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        description="The dashboard's figures (X6): totals and rates, registered and disposed "
+        "day by day, the channel mix, pending by age and by level, the top types and the "
+        "district and department tables. Statewide roles see the state; post holders the "
+        "departments and districts their posts cover. Staff only.",
+    )
+    def get(self, request: Request) -> Response:
+        actor = request.user
+        assert isinstance(actor, User)
+        params = request.query_params
+        level = params.get("level") or None
+        if level is not None and not level.isdigit():
+            raise InvalidInput(_("The dashboard's filters are not valid."),
+                               fields={"level": [_("A level from 1 to 4.")]})  # fmt: skip
+        board = dashboard_compute(
+            actor=actor,
+            period=_period_or_default(request),
+            filters=DashboardFilters(
+                department=params.get("department") or None,
+                district=params.get("district") or None,
+                category=params.get("category") or None,
+                level=int(level) if level else None,
+                channel=params.get("channel") or None,
+            ),
+        )
+        body = {
+            "period": {"start": board.period.start, "end": board.period.end},
+            "pending_as_of": board.pending_as_of,
+            "totals": board.totals,
+            "rates": board.rates,
+            "trend": board.trend,
+            "channels": [{"code": c, "name": n, "count": v} for c, n, v in board.channels],
+            "age_buckets": [{"code": c, "name": n, "count": v} for c, n, v in board.age_buckets],
+            "levels": board.levels,
+            "categories": [{"code": c, "name": n, "count": v} for c, n, v in board.categories],
+            "districts": board.districts,
+            "departments": board.departments,
+        }
+        return Response(DashboardSerializer(body).data)
+
+
+class PublicFiguresApi(APIView):
+    authentication_classes: list[type[BaseAuthentication]] = []
+    permission_classes = [AllowAny]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # The API's paths carry no language prefix: the names follow Accept-Language.
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        return response
+
+    @extend_schema(
+        auth=[],
+        parameters=DASHBOARD_PARAMETERS,
+        responses={200: PublicFiguresSerializer, 400: ErrorSerializer},
+        description="Open data (B7), no sign-in: registered, disposed, pending and overdue "
+        "figures and rates per department and per district, as the public transparency "
+        "page shows them. Counts only, no personal data. Names in the request's language "
+        "(Accept-Language or /hi/). Cached for five minutes.",
+    )
+    def get(self, request: Request) -> Response:
+        period = _period_or_default(request)
+        key = f"analytics:public:{period.start}:{period.end}:{get_language()}"
+        body = cache.get(key)
+        if body is None:
+            body = PublicFiguresSerializer(transparency_figures(period=period)).data
+            cache.set(key, body, 300)
+        return Response(body)

@@ -81,3 +81,36 @@ def test_the_transparency_page_is_public_and_personal_data_free(week, client):
 def test_the_transparency_page_survives_nonsense(week, client):
     page = client.get("/transparency/", {"start": "x", "end": "y"})
     assert page.status_code == 200  # the default period instead
+
+
+def test_the_dashboard_api(week):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(week["analyst"])
+    body = client.get("/api/v1/analytics/dashboard/", {**QUERY, "department": "REV"}).json()
+    assert body["totals"]["registered"] == 4 and body["totals"]["pending"] == 2
+    assert [d["registered"] for d in body["trend"]] == [4, 0, 0, 0, 0, 0, 0]
+    assert body["levels"] == [{"level": 1, "pending": 2, "waiting": 2, "overdue": 1}]
+    for bad in ({"level": "x"}, {"channel": "fax"}, {"period": "bad"}, {"start": "2026-01-01"}):
+        assert client.get("/api/v1/analytics/dashboard/", bad).status_code == 400
+    client.force_authenticate(week["citizen"])
+    assert client.get("/api/v1/analytics/dashboard/").status_code == 403
+
+
+def test_the_public_figures_need_no_sign_in_and_hold_no_personal_data(week):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/public/figures/", QUERY)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["totals"]["registered"] == 5
+    assert {d["code"] for d in body["departments"]} == {"REV", "PWR"}
+    assert set(body["departments"][0]) == {
+        "code", "name", "registered", "disposed", "pending", "overdue", "age_over_50",
+        "disposed_in_time_rate", "satisfaction_rate", "special_close_share",
+    }  # fmt: skip
+    assert "9876" not in response.content.decode()
+    hindi = APIClient().get("/api/v1/public/figures/", QUERY, HTTP_ACCEPT_LANGUAGE="hi")
+    assert "राजस्व" in hindi.content.decode()
+    assert APIClient().get("/api/v1/public/figures/", {"period": "x"}).status_code == 400
