@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
         "FeedbackChannelEnum": "nivaran.grievances.models.FeedbackChannel",
         "AtrOutcomeEnum": "nivaran.grievances.models.AtrOutcome",
         "FeedbackOutcomeEnum": "nivaran.grievances.models.FeedbackOutcome",
+        "KindEnum": "nivaran.catalog.models.Kind",
+        "PackKindEnum": "nivaran.analytics.packs.KINDS",
+        "RankingComponentCodeEnum": "nivaran.profiles.loader.RANKING_COMPONENTS_SORTED",
+        "RankingScopeEnum": "nivaran.analytics.ranking.SCOPES",
     },
 }
 

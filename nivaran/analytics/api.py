@@ -29,21 +29,23 @@ from nivaran.analytics.drives import (
     drive_get,
     drives_visible_to,
 )
+from nivaran.analytics.packs import KINDS as PACK_KINDS
 from nivaran.analytics.packs import pack_subject, week_parse, weekly_pack
 from nivaran.analytics.ranking import COMPONENTS, SCOPES, Period, period_parse, ranking_compute
 from nivaran.analytics.rollups import local_day
 from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.grievances.api import ErrorSerializer
 from nivaran.grievances.models import Channel
+from nivaran.profiles.loader import RANKING_COMPONENTS_SORTED
 
 
-class PeriodSerializer(serializers.Serializer[Any]):
+class RankingPeriodSerializer(serializers.Serializer[Any]):
     start = serializers.DateField()
     end = serializers.DateField(help_text="Included.")
 
 
-class ComponentSerializer(serializers.Serializer[Any]):
-    code = serializers.ChoiceField(choices=sorted(COMPONENTS))
+class RankingComponentSerializer(serializers.Serializer[Any]):
+    code = serializers.ChoiceField(choices=RANKING_COMPONENTS_SORTED)
     name = serializers.CharField(source="label")
     numerator = serializers.IntegerField()
     denominator = serializers.IntegerField()
@@ -60,13 +62,13 @@ class ComponentSerializer(serializers.Serializer[Any]):
     )
 
 
-class VolumeSerializer(serializers.Serializer[Any]):
+class RankingVolumeSerializer(serializers.Serializer[Any]):
     registered = serializers.IntegerField()
     disposed = serializers.IntegerField()
     pending = serializers.IntegerField(help_text="At the period's end.")
 
 
-class EntrySerializer(serializers.Serializer[Any]):
+class RankingEntrySerializer(serializers.Serializer[Any]):
     rank = serializers.IntegerField(help_text="1 is the worst.")
     key = serializers.CharField(
         help_text="Department code, district code or the officer's username."
@@ -79,11 +81,11 @@ class EntrySerializer(serializers.Serializer[Any]):
     score_change = serializers.FloatField(
         allow_null=True, help_text="score - previous_score: above 0 is an improvement."
     )
-    volume = VolumeSerializer()
-    components = ComponentSerializer(many=True)
+    volume = RankingVolumeSerializer()
+    components = RankingComponentSerializer(many=True)
 
 
-class WeightSerializer(serializers.Serializer[Any]):
+class RankingWeightSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     points = serializers.FloatField()
@@ -91,26 +93,26 @@ class WeightSerializer(serializers.Serializer[Any]):
     explain = serializers.CharField(help_text="How the rate is computed.")
 
 
-class GradeSerializer(serializers.Serializer[Any]):
+class RankingGradeSerializer(serializers.Serializer[Any]):
     grade = serializers.CharField()
     min = serializers.FloatField(help_text="The lowest score with this grade.")
 
 
-class FormulaSerializer(serializers.Serializer[Any]):
+class RankingFormulaSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
-    weights = WeightSerializer(many=True)
-    grades = GradeSerializer(many=True)
+    weights = RankingWeightSerializer(many=True)
+    grades = RankingGradeSerializer(many=True)
 
 
 class RankingSerializer(serializers.Serializer[Any]):
     scope = serializers.ChoiceField(choices=SCOPES)
-    period = PeriodSerializer()
-    previous_period = PeriodSerializer()
+    period = RankingPeriodSerializer()
+    previous_period = RankingPeriodSerializer()
     pending_as_of = serializers.DateField(
         allow_null=True, help_text="The day of the pending snapshot the stock components read."
     )
-    formula = FormulaSerializer()
-    entries = EntrySerializer(many=True)
+    formula = RankingFormulaSerializer()
+    entries = RankingEntrySerializer(many=True)
 
 
 FORMULA_TEXT = (
@@ -174,20 +176,20 @@ class RankingApi(APIView):
         return Response(RankingSerializer(ranking_payload(ranking)).data)
 
 
-class CountSerializer(serializers.Serializer[Any]):
+class FigureCountSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class LevelRowSerializer(serializers.Serializer[Any]):
+class LevelFiguresSerializer(serializers.Serializer[Any]):
     level = serializers.IntegerField()
     pending = serializers.IntegerField()
     waiting = serializers.IntegerField(help_text="Waiting on an officer: active or conflict.")
     overdue = serializers.IntegerField()
 
 
-class CategoryRowSerializer(serializers.Serializer[Any]):
+class PackCategorySerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     registered = serializers.IntegerField()
@@ -195,28 +197,28 @@ class CategoryRowSerializer(serializers.Serializer[Any]):
     is_others = serializers.BooleanField()
 
 
-class SubjectSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=["department", "district"])
+class PackSubjectSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=PACK_KINDS)
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class StandingSerializer(EntrySerializer):
+class PackStandingSerializer(RankingEntrySerializer):
     of = serializers.IntegerField(help_text="How many are scored in the same ranking.")
 
 
-class PackSerializer(serializers.Serializer[Any]):
-    subject = SubjectSerializer()
-    week = PeriodSerializer()
+class WeeklyPackSerializer(serializers.Serializer[Any]):
+    subject = PackSubjectSerializer()
+    week = RankingPeriodSerializer()
     pending_as_of = serializers.DateField(allow_null=True)
     pending = serializers.IntegerField()
-    flows = CountSerializer(many=True)
-    age_buckets = CountSerializer(many=True)
-    levels = LevelRowSerializer(many=True)
-    top_categories = CategoryRowSerializer(many=True)
+    flows = FigureCountSerializer(many=True)
+    age_buckets = FigureCountSerializer(many=True)
+    levels = LevelFiguresSerializer(many=True)
+    top_categories = PackCategorySerializer(many=True)
     others_share = serializers.FloatField(allow_null=True)
-    standing = StandingSerializer(allow_null=True)
-    officers = EntrySerializer(many=True)
+    standing = PackStandingSerializer(allow_null=True)
+    officers = RankingEntrySerializer(many=True)
 
 
 def pack_payload(pack: Any) -> dict[str, Any]:
@@ -252,7 +254,7 @@ class WeeklyPackApi(APIView):
                 "Monday to Sunday. By default the last complete week.",
             )
         ],
-        responses={200: PackSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+        responses={200: WeeklyPackSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
                    404: ErrorSerializer},
         description="The weekly review pack of a department or a district (U6): pending by "
         "age and by level at the week's end, the week's figures, the top complaint types "
@@ -267,7 +269,7 @@ class WeeklyPackApi(APIView):
         subject = pack_subject(actor=actor, kind=kind, code=code)
         week = week_parse(request.query_params.get("week"), today=local_day(timezone.now()))
         pack = weekly_pack(actor=actor, subject=subject, week=week)
-        return Response(PackSerializer(pack_payload(pack)).data)
+        return Response(WeeklyPackSerializer(pack_payload(pack)).data)
 
 
 class DriveFilterSerializer(serializers.Serializer[Any]):
@@ -388,7 +390,7 @@ class FiguresRowSerializer(serializers.Serializer[Any]):
     special_close_share = serializers.FloatField(allow_null=True)
 
 
-class RatesSerializer(serializers.Serializer[Any]):
+class FigureRatesSerializer(serializers.Serializer[Any]):
     disposed_in_time = serializers.FloatField(allow_null=True)
     satisfaction = serializers.FloatField(allow_null=True)
     special_close_share = serializers.FloatField(allow_null=True)
@@ -397,30 +399,30 @@ class RatesSerializer(serializers.Serializer[Any]):
 
 
 class PublicFiguresSerializer(serializers.Serializer[Any]):
-    period = PeriodSerializer()
+    period = RankingPeriodSerializer()
     pending_as_of = serializers.DateField(allow_null=True)
     totals = serializers.DictField(child=serializers.IntegerField())
-    rates = RatesSerializer()
+    rates = FigureRatesSerializer()
     departments = FiguresRowSerializer(many=True)
     districts = FiguresRowSerializer(many=True)
 
 
-class TrendDaySerializer(serializers.Serializer[Any]):
+class DashboardDaySerializer(serializers.Serializer[Any]):
     day = serializers.DateField()
     registered = serializers.IntegerField()
     disposed = serializers.IntegerField()
 
 
 class DashboardSerializer(serializers.Serializer[Any]):
-    period = PeriodSerializer()
+    period = RankingPeriodSerializer()
     pending_as_of = serializers.DateField(allow_null=True)
     totals = serializers.DictField(child=serializers.IntegerField())
-    rates = RatesSerializer()
-    trend = TrendDaySerializer(many=True)
-    channels = CountSerializer(many=True)
-    age_buckets = CountSerializer(many=True)
-    levels = LevelRowSerializer(many=True)
-    categories = CountSerializer(many=True)
+    rates = FigureRatesSerializer()
+    trend = DashboardDaySerializer(many=True)
+    channels = FigureCountSerializer(many=True)
+    age_buckets = FigureCountSerializer(many=True)
+    levels = LevelFiguresSerializer(many=True)
+    categories = FigureCountSerializer(many=True)
     districts = FiguresRowSerializer(many=True)
     departments = FiguresRowSerializer(many=True)
 

@@ -181,6 +181,8 @@ RANKING_COMPONENTS = frozenset(
     }
 )
 
+RANKING_COMPONENTS_SORTED = tuple(sorted(RANKING_COMPONENTS))
+
 
 def _check_ranking(profile: Profile, where: str) -> None:
     """Weights are numbers of points (at least one above zero); grades fall with the score."""
