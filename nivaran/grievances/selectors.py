@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
@@ -197,3 +198,20 @@ def routing_counts(
         row = rows.setdefault(int(value), {"key": int(value), **dict.fromkeys(ROUTING_ACTIONS, 0)})
         row[action] = count
     return list(rows.values())
+
+
+def grievance_texts_for_training(*, limit: int) -> Iterator[tuple[str, int, bool]]:
+    """System-level read for the category suggester's training (B3), not scoped to a
+    user and never shown to one: the newest `limit` grievances under an open, selectable
+    complaint type other than "Others", as (description, category id, verified), where
+    verified means an officer corrected the type (a `change_type` event). Streamed."""
+    retyped = GrievanceEvent.objects.filter(grievance=OuterRef("pk"), action="change_type")
+    return (
+        Grievance.objects.filter(
+            category__is_active=True, category__selectable=True, category__is_others=False
+        )
+        .annotate(verified=Exists(retyped))
+        .order_by("-registered_at", "-id")
+        .values_list("description", "category_id", "verified")[:limit]
+        .iterator(chunk_size=2000)
+    )

@@ -8,6 +8,7 @@ from nivaran.accounts.models import User
 from nivaran.profiles.demo import demo_grievances, demo_users
 from nivaran.profiles.loader import ProfileError, available_profiles, load_profile
 from nivaran.profiles.services import profile_apply
+from nivaran.suggestions.services import NothingToTrain, suggestion_model_train
 
 
 class Command(BaseCommand):
@@ -36,3 +37,12 @@ class Command(BaseCommand):
         except ProfileError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"created {count} demo grievances")
+        try:  # so that the demo suggests complaint types out of the box
+            model = suggestion_model_train()
+        except NothingToTrain as exc:
+            self.stderr.write(f"no suggestion model: {exc}")
+        else:
+            self.stdout.write(
+                f"trained suggestion model v{model.version} on {model.rows} grievances "
+                f"in {model.seconds:.1f} s"
+            )
