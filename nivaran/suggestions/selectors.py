@@ -53,6 +53,13 @@ class Suggestions:
     suggestions: list[Suggestion]
 
 
+def serving_cache_clear() -> None:
+    """Forget the loaded model (tests; a process that must re-read and re-check it)."""
+    with _lock:
+        _cache.clear()
+        _rejected.clear()
+
+
 def serving_version() -> tuple[int, str] | None:
     """The newest active model's version and digest: one indexed query, no bytes read.
     A model that failed its check is passed over for the one before it."""
@@ -97,10 +104,14 @@ def suggested_types(
     """Up to `limit` open complaint types for the text, best first, with the model's
     probability as the score; none when no model is trained yet (or the text is empty).
     `kind`: only types of that kind; `exclude`: a type not to propose (the current one)."""
-    key = serving_version()
-    if key is None:
-        return Suggestions(None, [])
-    model = _model(key)
+    model = None
+    for _attempt in range(3):  # a model refused by its check gives way to the one before
+        key = serving_version()
+        if key is None:
+            return Suggestions(None, [])
+        model = _model(key)
+        if model is not None or key not in _rejected:
+            break
     if model is None:
         return Suggestions(None, [])
     version = key[0]

@@ -168,6 +168,7 @@ class Figures:
     top1: float
     top3: float
     folds: int
+    department_top1: float | None = None  # the best type is of the right department
 
 
 def held_out(
@@ -176,6 +177,7 @@ def held_out(
     *,
     folds: int = 3,
     seed: int = 0,
+    department_of: dict[Hashable, str] | None = None,
 ) -> Figures:
     """Top-1 and top-3 accuracy on texts the model never saw: the rows are split by their
     text (`group_key`), never by row, so a text repeated in many rows is wholly on one side.
@@ -187,7 +189,7 @@ def held_out(
     # A type needs as many texts as folds to be stratified; rarer types still split by text.
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     y = [str(label) for label in labels]
-    hits1 = hits3 = judged = 0
+    hits1 = hits3 = same_department = judged = 0
     for train_idx, test_idx in splitter.split(keys, y, groups):
         model = fit(samples(((rows[i][0], labels[i], False) for i in train_idx), types))
         tested = {keys[i]: i for i in test_idx}  # each held-out text once
@@ -196,6 +198,9 @@ def held_out(
             judged += 1
             hits1 += top[:1] == [labels[i]]
             hits3 += labels[i] in top
-    return Figures(
-        judged, hits1 / judged if judged else 0.0, hits3 / judged if judged else 0.0, folds
-    )
+            if department_of is not None:
+                same_department += department_of.get(top[0]) == department_of.get(labels[i])
+    if not judged:
+        return Figures(0, 0.0, 0.0, folds)
+    department = same_department / judged if department_of is not None else None
+    return Figures(judged, hits1 / judged, hits3 / judged, folds, department)

@@ -24,5 +24,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{options['profile']}: {figures.texts} held-out texts, {figures.folds} folds "
-            f"by text; top-1 {figures.top1:.3f}, top-3 {figures.top3:.3f}"
+            f"by text; top-1 {figures.top1:.3f}, top-3 {figures.top3:.3f}, "
+            f"department of the top-1 {figures.department_top1 or 0:.3f}"
         )
