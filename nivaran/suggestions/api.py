@@ -30,7 +30,7 @@ MIN_LENGTH = 3
 MAX_LENGTH = 8000
 
 
-class SuggestInput(serializers.Serializer[Any]):
+class CategorySuggestInput(serializers.Serializer[Any]):
     description = serializers.CharField(
         min_length=MIN_LENGTH,
         max_length=MAX_LENGTH,
@@ -52,7 +52,7 @@ class SuggestInput(serializers.Serializer[Any]):
         return value
 
 
-class SuggestionSerializer(serializers.Serializer[Any]):
+class CategorySuggestionSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField(help_text="In the request's language.")
     score = serializers.FloatField(
@@ -60,11 +60,11 @@ class SuggestionSerializer(serializers.Serializer[Any]):
     )
 
 
-class SuggestionsSerializer(serializers.Serializer[Any]):
+class CategorySuggestionsSerializer(serializers.Serializer[Any]):
     model_version = serializers.IntegerField(
         allow_null=True, help_text="The model that answered; null while none is trained."
     )
-    suggestions = SuggestionSerializer(many=True)
+    suggestions = CategorySuggestionSerializer(many=True)
 
 
 class StaffOrCitizenToken(BasePermission):
@@ -99,9 +99,9 @@ class CategorySuggestApi(InRequestLanguage):
 
     @extend_schema(
         operation_id="categories_suggest",
-        request=SuggestInput,
+        request=CategorySuggestInput,
         responses={
-            200: SuggestionsSerializer,
+            200: CategorySuggestionsSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Invalid fields (`invalid`)."),
             401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
             403: OpenApiResponse(ErrorSerializer, description="Neither staff nor a citizen token."),
@@ -115,9 +115,9 @@ class CategorySuggestApi(InRequestLanguage):
         "For staff (session or token) and citizens with a Citizen API token.",
     )
     def post(self, request: Request) -> Response:
-        body = SuggestInput(data=request.data)
+        body = CategorySuggestInput(data=request.data)
         body.is_valid(raise_exception=True)
         found = suggested_types(
             text=body.validated_data["description"], kind=body.validated_data.get("kind") or None
         )
-        return Response(SuggestionsSerializer(found).data)
+        return Response(CategorySuggestionsSerializer(found).data)

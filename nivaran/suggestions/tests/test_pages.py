@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from nivaran.profiles.loader import active_profile
-from nivaran.suggestions.tests.conftest import lodge_texts
 from nivaran.suggestions.services import suggestion_model_train
+from nivaran.suggestions.tests.conftest import lodge_texts
 from nivaran.testing.world import World
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,17 @@
   function pick(button) {
     var field = document.getElementById(button.dataset.suggestTarget);
     if (!field) return;
-    field.value = button.dataset.suggestPick;
+    var code = button.dataset.suggestPick;
+    if (field.tagName === "SELECT" && !Array.prototype.some.call(field.options, function (o) {
+      return o.value === code;
+    })) {
+      /* A list narrowed by a search: the suggested type is added to it. */
+      var option = document.createElement("option");
+      option.value = code;
+      option.textContent = button.firstChild ? button.firstChild.textContent.trim() : code;
+      field.appendChild(option);
+    }
+    field.value = code;
     field.dispatchEvent(new Event("input", {bubbles: true}));
     field.dispatchEvent(new Event("change", {bubbles: true}));
     var list = button.closest("[data-suggest-list]");
