@@ -105,16 +105,16 @@ def suggested_types(
     probability as the score; none when no model is trained yet (or the text is empty).
     `kind`: only types of that kind; `exclude`: a type not to propose (the current one)."""
     model = None
+    version = 0
     for _attempt in range(3):  # a model refused by its check gives way to the one before
         key = serving_version()
         if key is None:
             return Suggestions(None, [])
-        model = _model(key)
+        model, version = _model(key), key[0]
         if model is not None or key not in _rejected:
             break
     if model is None:
         return Suggestions(None, [])
-    version = key[0]
     if not text.strip():
         return Suggestions(version, [])
     top = ranked(model, text)[:_CANDIDATES]
