@@ -76,3 +76,54 @@ def test_suggested_types_are_picked_with_a_click(live_server, live_world, viewpo
             assert csp == []
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_a_citizen_picks_a_suggested_type_on_the_portal(live_server, live_world):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import expect, sync_playwright
+
+    from nivaran.grievances.models import Grievance
+    from nivaran.portal.tests.helpers import last_otp
+
+    expect.set_options(timeout=20_000)
+    mobile = "9811100011"
+    base = f"{live_server.url}/hi/citizen"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_context(viewport=VIEWPORTS["phone"]).new_page()
+            csp = csp_violations(page)
+            page.goto(f"{base}/lodge/")
+            page.fill("#id_name", "Sita Devi")
+            page.fill("#id_mobile", mobile)
+            page.click("main button[type=submit]")
+            page.wait_for_url(f"{base}/lodge/otp/")
+            page.fill("#id_code", last_otp(mobile))
+            page.click("main button[type=submit]")
+            page.wait_for_url(f"{base}/lodge/details/")
+            page.select_option("#id_pick_district", live_world.district.code)
+            page.wait_for_url(f"**/lodge/details/?*district={live_world.district.code}*")
+            # A search narrowed the list to flood relief; the text is about a mutation.
+            page.fill("#id_q", "flood")
+            page.click("#picker button[type=submit]")
+            page.wait_for_url("**q=*")
+            page.select_option("#id_area", live_world.block.code)
+            page.fill(
+                "#id_description", "Mera intkal chhe mahine se pending hai, tehsil mein sunwai nahi"
+            )
+            box = page.locator("[data-testid=suggested-types]")
+            first = box.locator("[data-suggest-pick]").first
+            expect(first).to_have_attribute("data-suggest-pick", "REV-LAND-MUT")
+            expect(first).to_contain_text("इंतकाल लंबित")  # the Hindi page: the Hindi name
+            first.click()
+            expect(page.locator("#id_category")).to_have_value("REV-LAND-MUT")
+            page.screenshot(path=str(ARTIFACTS / "phone-portal.png"), full_page=True)
+            page.click("#lodge-form button[type=submit]")
+            page.wait_for_url(f"{base}/lodge/done/")
+            number = page.locator("[data-testid=number]").inner_text().strip()
+            assert Grievance.objects.get(number=number).category.code == "REV-LAND-MUT"
+            assert csp == []
+        finally:
+            browser.close()
