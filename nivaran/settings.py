@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "nivaran.catalog",
     "nivaran.grievances",
     "nivaran.duplicates",
+    "nivaran.suggestions",
     "nivaran.notifications",
     "nivaran.otp",
     "nivaran.profiles",
@@ -301,6 +302,12 @@ NIVARAN_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
 )
 NIVARAN_SIGNIN_LOCK_MINUTES = int(os.environ.get("SIGNIN_LOCK_MINUTES", "15"))
 
+# The category suggester (B3): the newest grievances one training reads, how many trained
+# models keep their bytes, and how many suggestions one user may ask for per minute.
+NIVARAN_SUGGEST_MAX_ROWS = int(os.environ.get("SUGGEST_MAX_ROWS", "200000"))
+NIVARAN_SUGGEST_KEEP_MODELS = int(os.environ.get("SUGGEST_KEEP_MODELS", "5"))
+NIVARAN_SUGGEST_RATE = os.environ.get("SUGGEST_RATE", "120/min")
+
 # --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
@@ -341,6 +348,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "nivaran.analytics.tasks.analytics_weekly_dispatch",
         # Monday 08:00 in the state's time zone (CELERY_TIMEZONE).
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    "suggestions-retrain": {
+        "task": "nivaran.suggestions.tasks.suggestions_retrain",
+        "schedule": timedelta(seconds=int(os.environ.get("SUGGEST_RETRAIN_SECONDS", "86400"))),
     },
     "purge-citizen-tokens": {
         "task": "nivaran.portal.tasks.purge_citizen_tokens",

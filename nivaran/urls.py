@@ -21,6 +21,7 @@ from nivaran.grievances import fieldwork_api, quality_api
 from nivaran.org.api import DepartmentListApi, PostListApi
 from nivaran.shares.api import ShareRecipientsApi, ShareWhatsappApi
 from nivaran.staffprofile import api as me_api
+from nivaran.suggestions.api import CategorySuggestApi
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -39,6 +40,7 @@ api_v1 = [
     path("me/mobile/otp/", me_api.MeMobileOtpApi.as_view(), name="me-mobile-otp"),
     path("me/mobile/", me_api.MeMobileApi.as_view(), name="me-mobile"),
     path("categories/", CategoryListApi.as_view(), name="categories"),
+    path("categories/suggest/", CategorySuggestApi.as_view(), name="categories-suggest"),
     path("areas/", AreaListApi.as_view(), name="areas"),
     path("departments/", DepartmentListApi.as_view(), name="departments"),
     path("posts/", PostListApi.as_view(), name="posts"),

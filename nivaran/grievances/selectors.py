@@ -8,7 +8,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -329,3 +341,20 @@ def pending_matching(
 def unfinished_among(ids: QuerySet[Any]) -> QuerySet[Grievance]:
     """Which of these grievances (a queryset of ids) are not yet finished."""
     return Grievance.objects.filter(pk__in=ids).exclude(status__in=FINISHED)
+
+
+def grievance_texts_for_training(*, limit: int) -> Iterator[tuple[str, int, bool]]:
+    """System-level read for the category suggester's training (B3), not scoped to a
+    user and never shown to one: the newest `limit` grievances under an open, selectable
+    complaint type other than "Others", as (description, category id, verified), where
+    verified means an officer corrected the type (a `change_type` event). Streamed."""
+    retyped = GrievanceEvent.objects.filter(grievance=OuterRef("pk"), action="change_type")
+    return (
+        Grievance.objects.filter(
+            category__is_active=True, category__selectable=True, category__is_others=False
+        )
+        .annotate(verified=Exists(retyped))
+        .order_by("-registered_at", "-id")
+        .values_list("description", "category_id", "verified")[:limit]
+        .iterator(chunk_size=2000)
+    )

@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern] = [
     path("lodge/otp/", views.lodge_otp, name="lodge_otp"),
     path("lodge/details/", views.lodge_form, name="lodge_form"),
     path("lodge/done/", views.lodge_done, name="lodge_done"),
+    path("lodge/suggest/", views.lodge_suggest, name="lodge_suggest"),
     path("track/", views.track_start, name="track"),
     path("track/otp/", views.track_otp, name="track_otp"),
     path("track/<str:number>/", views.track_status, name="track_status"),

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from nivaran.catalog.models import Kind
 from nivaran.core.clients import client_address
@@ -36,6 +39,7 @@ from nivaran.portal.services import (
     citizen_reopen,
     portal_grievance_lodge,
 )
+from nivaran.suggestions.selectors import suggested_types
 
 VERIFIED_FOR = timedelta(minutes=30)
 LODGE = "portal_lodge"
@@ -439,3 +443,49 @@ def track_follow_up(request: HttpRequest, number: str) -> HttpResponse:
         "linked_to": grievance.number,
     }
     return redirect("portal:lodge_form")
+
+
+# --- suggested types (B3) -----------------------------------------------------------
+
+SUGGEST_PER_MINUTE = 60
+
+
+@require_POST
+def lodge_suggest(request: HttpRequest) -> HttpResponse:
+    """Suggested complaint types for the description being typed on the lodge page: for
+    the session that proved its mobile (as the lodge form itself), as JSON in the shape
+    of POST /api/v1/categories/suggest/, names in the page's language."""
+    if not _verified_mobile(request, LODGE):
+        detail = _("Please confirm your mobile number first.")
+        return JsonResponse({"code": "not_verified", "detail": detail}, status=403)
+    window = f"portal-suggest:{request.session.session_key}:{int(time.time() // 60)}"
+    cache.add(window, 0, timeout=120)
+    if cache.incr(window) > SUGGEST_PER_MINUTE:
+        detail = _("Too many requests. Please wait a minute.")
+        return JsonResponse({"code": "throttled", "detail": detail}, status=429)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    description = body.get("description") if isinstance(body, dict) else None
+    kind = body.get("kind") if isinstance(body, dict) else None
+    if not isinstance(description, str) or not 3 <= len(description.strip()) <= 8000:
+        return JsonResponse(
+            {
+                "code": "invalid",
+                "detail": _("The request has invalid fields."),
+                "fields": {"description": [_("Write 3 to 8000 characters.")]},
+            },
+            status=400,
+        )
+    found = suggested_types(
+        text=description, kind=kind if isinstance(kind, str) and kind in Kind.values else None
+    )
+    return JsonResponse(
+        {
+            "model_version": found.model_version,
+            "suggestions": [
+                {"code": s.code, "name": s.name, "score": s.score} for s in found.suggestions
+            ],
+        }
+    )

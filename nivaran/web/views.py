@@ -32,6 +32,7 @@ from nivaran.grievances.selectors import GrievanceFilters
 from nivaran.grievances.workflow import BY_ACTION, allowed_actions, grievance_act
 from nivaran.portal import selectors as portal_selectors
 from nivaran.shares.views import share_recipients_for
+from nivaran.suggestions.selectors import suggested_types
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
 from nivaran.web.forms import InboxFilterForm, action_form
 from nivaran.web.labels import action_label, event_label, status_label
@@ -145,6 +146,17 @@ def grievance(request: HttpRequest, number: str) -> HttpResponse:
         }
         for action in allowed_actions(actor=actor, grievance=grievance)
     ]
+    # Beside the type-change form (B3): the types the text reads as, not the present one.
+    suggested = (
+        suggested_types(
+            text=grievance.description,
+            kind=grievance.kind,
+            exclude=grievance.category,
+            limit=3,
+        ).suggestions
+        if any(a["name"] == "change_type" for a in actions)
+        else []
+    )
     return render(
         request,
         "web/grievance.html",
@@ -162,6 +174,7 @@ def grievance(request: HttpRequest, number: str) -> HttpResponse:
             )
             if actor.role != Role.CITIZEN
             else [],
+            "suggested_types": suggested,
             "now": timezone.now(),
         },
     )

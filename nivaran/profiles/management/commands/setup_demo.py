@@ -9,6 +9,7 @@ from nivaran.analytics.rollups import rollups_rebuild
 from nivaran.profiles.demo import demo_grievances, demo_users
 from nivaran.profiles.loader import ProfileError, available_profiles, load_profile
 from nivaran.profiles.services import profile_apply
+from nivaran.suggestions.services import NothingToTrain, suggestion_model_train
 
 
 class Command(BaseCommand):
@@ -40,3 +41,12 @@ class Command(BaseCommand):
         # The analytics read rollups, which the worker refreshes; the demo starts with them.
         rebuilt = rollups_rebuild()
         self.stdout.write(f"analytics: {len(rebuilt.days)} days of figures")
+        try:  # so that the demo suggests complaint types out of the box
+            model = suggestion_model_train()
+        except NothingToTrain as exc:
+            self.stderr.write(f"no suggestion model: {exc}")
+        else:
+            self.stdout.write(
+                f"trained suggestion model v{model.version} on {model.rows} grievances "
+                f"in {model.seconds:.1f} s"
+            )
