@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "nivaran.portal",
     "nivaran.shares",
     "nivaran.staffprofile",
+    "nivaran.exports",
     "nivaran.web",
 ]
 
@@ -294,6 +295,14 @@ NIVARAN_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
     os.environ.get("SIGNIN_MAX_FAILURES_PER_ADDRESS", "20")
 )
 NIVARAN_SIGNIN_LOCK_MINUTES = int(os.environ.get("SIGNIN_LOCK_MINUTES", "15"))
+# Background exports (nivaran/exports, docs/exports.md): exports queued or running per user
+# at once; hours a finished file is kept; rows per chunk (one progress update each);
+# minutes after which a running export counts as dead; the page's poll interval.
+NIVARAN_EXPORTS_MAX_ACTIVE = int(os.environ.get("EXPORTS_MAX_ACTIVE", "2"))
+NIVARAN_EXPORTS_KEEP_HOURS = int(os.environ.get("EXPORTS_KEEP_HOURS", "24"))
+NIVARAN_EXPORTS_CHUNK_ROWS = int(os.environ.get("EXPORTS_CHUNK_ROWS", "2000"))
+NIVARAN_EXPORTS_RUN_MINUTES = int(os.environ.get("EXPORTS_RUN_MINUTES", "60"))
+NIVARAN_EXPORTS_POLL_MS = int(os.environ.get("EXPORTS_POLL_MS", "1500"))
 
 # --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
@@ -329,6 +338,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-citizen-tokens": {
         "task": "nivaran.portal.tasks.purge_citizen_tokens",
+        "schedule": timedelta(hours=1),
+    },
+    "purge-exports": {
+        "task": "nivaran.exports.tasks.purge_exports",
         "schedule": timedelta(hours=1),
     },
 }

@@ -107,6 +107,8 @@ api_v1 = [
         name="field-visit-record",
     ),
     path("field-coverage/", fieldwork_api.FieldCoverageApi.as_view(), name="field-coverage"),
+    # Background exports of the lists a user may see (nivaran/exports/api.py).
+    path("exports/", include("nivaran.exports.api_urls")),
 ]
 
 urlpatterns = [
@@ -121,6 +123,7 @@ urlpatterns = [
     *i18n_patterns(
         path("citizen/", include("nivaran.portal.urls")),
         path("callcentre/", include("nivaran.callcentre.urls")),
+        path("exports/", include("nivaran.exports.views")),
         path("", include("nivaran.web.urls")),
         prefix_default_language=False,
     ),
