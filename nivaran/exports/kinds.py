@@ -157,8 +157,7 @@ def _grievance_columns() -> list[str]:
     ]
 
 
-def _label(choices: type[Status] | type[Channel] | type[Kind], value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
+LABELLED = (Status, Kind, Channel)
 
 
 def _grievance_source(*, actor: User, filters: dict[str, Any]) -> Source:
@@ -183,6 +182,8 @@ def _grievance_source(*, actor: User, filters: dict[str, Any]) -> Source:
     contact = sees_citizen_contact(actor)
     hindi = get_language() == "hi"
     yes, no = _("Yes"), _("No")
+    # Labels translated once per export, not once per row.
+    statuses, kinds, channels = ({v: str(label) for v, label in c.choices} for c in LABELLED)
 
     def local(name: str, name_hi: str | None) -> str:
         return name_hi if hindi and name_hi else name
@@ -195,10 +196,10 @@ def _grievance_source(*, actor: User, filters: dict[str, Any]) -> Source:
         return [
             number,
             registered,
-            _label(Status, status),
+            statuses.get(status, status),
             level,
-            _label(Kind, kind),
-            _label(Channel, channel),
+            kinds.get(kind, kind),
+            channels.get(channel, channel),
             yes if emergency else no,
             local(dept, dept_hi),
             cat_code,

@@ -29,7 +29,8 @@ class RowWriter(Protocol):
 
 
 def _local(value: datetime) -> datetime:
-    return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+    """In the state's time zone, as a spreadsheet wants it: naive, to the second."""
+    return value.astimezone(timezone.get_current_timezone()).replace(tzinfo=None, microsecond=0)
 
 
 class CsvWriter:
