@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from nivaran.accounts.models import User
@@ -74,7 +75,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
         try:
             tab, filters = _inbox_export_filters(actor, request.POST)
             if tab == "atrs":
-                raise InvalidInput("The ATRs tab is not a grievance list.")
+                raise InvalidInput(_("The ATRs tab is not a list of grievances to export."))
             asked = services.export_ask(
                 actor=actor,
                 kind="grievances",

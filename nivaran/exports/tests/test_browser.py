@@ -15,7 +15,8 @@ from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import transaction
+from celery.signals import task_postrun
+from django.db import connections, transaction
 from django.utils import timezone
 
 from nivaran.celery import app
@@ -62,6 +63,10 @@ def many_grievances(world: World, count: int) -> None:
             grievances_register_bulk(items=items, actor=world["telecaller"])
 
 
+def close_connections(**_kwargs: object) -> None:
+    connections.close_all()
+
+
 @pytest.mark.browser
 def test_an_export_of_100000_rows_shows_its_progress_and_downloads(
     live_server, live_world: World, settings, tmp_path
@@ -84,6 +89,9 @@ def test_an_export_of_100000_rows_shows_its_progress_and_downloads(
     before = {k: app.conf[k] for k in ("broker_url", "broker_transport_options")}
     app.conf.update(broker_url=broker, broker_transport_options={}, task_always_eager=False)
     seen: list[int] = []
+    # The worker's thread keeps its connection (CONN_MAX_AGE): close it when the task
+    # ends, or PostgreSQL cannot drop the test database.
+    task_postrun.connect(close_connections)
     try:
         with (
             start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
@@ -128,6 +136,7 @@ def test_an_export_of_100000_rows_shows_its_progress_and_downloads(
             finally:
                 browser.close()
     finally:
+        task_postrun.disconnect(close_connections)
         app.conf.update(**before)
 
     job.refresh_from_db()

@@ -59,7 +59,7 @@ def test_a_bad_format_or_the_atrs_tab_goes_back_with_a_message(world):
     assert response.redirect_chain[-1][0] == "/?tab=mine"
     assert "Choose CSV or Excel." in response.content.decode()
     response = client.post("/exports/", {"tab": "atrs", "format": "csv"}, follow=True)
-    assert "not a grievance list" in response.content.decode()
+    assert "not a list of grievances" in response.content.decode()
     assert not ExportJob.objects.exists()
 
 
