@@ -243,6 +243,13 @@ SPECTACULAR_SETTINGS = {
         "FeedbackChannelEnum": "nivaran.grievances.models.FeedbackChannel",
         "AtrOutcomeEnum": "nivaran.grievances.models.AtrOutcome",
         "FeedbackOutcomeEnum": "nivaran.grievances.models.FeedbackOutcome",
+        # An export's `kind` (the list) and `status` (the job's) are not a grievance's:
+        # with two sets per name, each is named here (the grievance's keep v1's names).
+        "KindEnum": "nivaran.catalog.models.Kind",
+        "StatusEnum": "nivaran.grievances.models.Status",
+        "ExportKindEnum": "nivaran.exports.kinds.KIND_CODES",
+        "ExportStatusEnum": "nivaran.exports.models.ExportStatus",
+        "ExportFormatEnum": "nivaran.exports.models.ExportFormat",
     },
 }
 

@@ -19,7 +19,7 @@ from nivaran.accounts.models import User
 from nivaran.core.api import Pagination
 from nivaran.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from nivaran.exports import selectors, services
-from nivaran.exports.kinds import KINDS, GrievanceExportFilters
+from nivaran.exports.kinds import KIND_CODES, GrievanceExportFilters
 from nivaran.exports.models import ExportFormat, ExportJob, ExportStatus
 from nivaran.grievances.api import ErrorSerializer
 
@@ -37,7 +37,7 @@ def _actor(request: Request) -> User:
 
 class ExportInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
-        choices=sorted(KINDS), help_text="The list to export (today: `grievances`)."
+        choices=KIND_CODES, help_text="The list to export (today: `grievances`)."
     )
     format = serializers.ChoiceField(choices=ExportFormat.choices)
     filters = GrievanceExportFilters(
@@ -64,7 +64,16 @@ class ExportJobSerializer(serializers.ModelSerializer[ExportJob]):
     download_url = serializers.SerializerMethodField(
         help_text="Where the file downloads, once `status` is `done`; else null."
     )
+    kind = serializers.CharField(help_text="The list exported (`grievances`).")
     filters = serializers.DictField(help_text="The filters as validated.")
+    progress = serializers.IntegerField(
+        min_value=0, max_value=100, help_text="Per cent of the rows written; 100 when done."
+    )
+    rows_done = serializers.IntegerField(min_value=0, help_text="Rows written so far.")
+    rows_total = serializers.IntegerField(
+        min_value=0, allow_null=True, help_text="Rows to write; null until counted."
+    )
+    error = serializers.CharField(help_text="Why it failed; blank otherwise.")
 
     class Meta:
         model = ExportJob
@@ -97,6 +106,8 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer}
 
 
 class ExportListApi(APIView):
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses={200: ExportJobSerializer(many=True), 404: ErrorSerializer},

@@ -231,3 +231,6 @@ GRIEVANCES = register(
         source=_grievance_source,
     )
 )
+
+# The kinds' codes, as the API's choice of `kind` (and its enum in the schema).
+KIND_CODES = sorted(KINDS)
