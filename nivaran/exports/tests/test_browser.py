@@ -109,6 +109,7 @@ def test_an_export_of_100000_rows_shows_its_progress_and_downloads(
                 page.wait_for_url(f"{live_server.url}/")
                 expect(page.locator('[data-count="mine"]')).to_have_text(f"{ROWS}")
 
+                page.screenshot(path=str(ARTIFACTS / "0-inbox.png"))
                 page.click("[data-testid=export-csv]")
                 page.wait_for_url(f"{live_server.url}/exports/*/")
                 job = ExportJob.objects.get()
@@ -126,6 +127,7 @@ def test_an_export_of_100000_rows_shows_its_progress_and_downloads(
                 seen.append(int(bar.get_attribute("aria-valuenow") or "0"))
                 expect(page.locator("[data-testid=state]")).to_have_text("The export is ready.")
                 expect(page.locator("[data-testid=rows]")).to_have_text(f"{ROWS} of {ROWS} rows")
+                page.wait_for_timeout(700)  # Bootstrap's bar eases to its width in 0.6 s
                 page.screenshot(path=str(ARTIFACTS / "2-done.png"))
 
                 with page.expect_download() as caught:
