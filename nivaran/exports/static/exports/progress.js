@@ -43,10 +43,15 @@
   function poll() {
     fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
+        if (response.status === 403 || response.status === 404) return null; // signed out, or purged
         if (!response.ok) throw new Error(String(response.status));
         return response.json();
       })
       .then(function (job) {
+        if (job === null) {
+          state.textContent = root.dataset.textGone;
+          return;
+        }
         if (!show(job)) window.setTimeout(poll, every);
       })
       .catch(function () {
