@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "nivaran.shares",
     "nivaran.staffprofile",
     "nivaran.analytics",
+    "nivaran.exports",
     "nivaran.web",
 ]
 
@@ -245,7 +246,13 @@ SPECTACULAR_SETTINGS = {
         "FeedbackChannelEnum": "nivaran.grievances.models.FeedbackChannel",
         "AtrOutcomeEnum": "nivaran.grievances.models.AtrOutcome",
         "FeedbackOutcomeEnum": "nivaran.grievances.models.FeedbackOutcome",
+        # An export's `kind` (the list) and `status` (the job's) are not a grievance's:
+        # with two sets per name, each is named here (the grievance's keep v1's names).
         "KindEnum": "nivaran.catalog.models.Kind",
+        "StatusEnum": "nivaran.grievances.models.Status",
+        "ExportKindEnum": "nivaran.exports.kinds.KIND_CODES",
+        "ExportStatusEnum": "nivaran.exports.models.ExportStatus",
+        "ExportFormatEnum": "nivaran.exports.models.ExportFormat",
         "PackKindEnum": "nivaran.analytics.packs.KINDS",
         "RankingComponentCodeEnum": "nivaran.profiles.loader.RANKING_COMPONENTS_SORTED",
         "RankingScopeEnum": "nivaran.analytics.ranking.SCOPES",
@@ -301,6 +308,14 @@ NIVARAN_SIGNIN_MAX_FAILURES_PER_ADDRESS = int(
     os.environ.get("SIGNIN_MAX_FAILURES_PER_ADDRESS", "20")
 )
 NIVARAN_SIGNIN_LOCK_MINUTES = int(os.environ.get("SIGNIN_LOCK_MINUTES", "15"))
+# Background exports (nivaran/exports, docs/exports.md): exports queued or running per user
+# at once; hours a finished file is kept; rows per chunk (one progress update each);
+# minutes after which a running export counts as dead; the page's poll interval.
+NIVARAN_EXPORTS_MAX_ACTIVE = int(os.environ.get("EXPORTS_MAX_ACTIVE", "2"))
+NIVARAN_EXPORTS_KEEP_HOURS = int(os.environ.get("EXPORTS_KEEP_HOURS", "24"))
+NIVARAN_EXPORTS_CHUNK_ROWS = int(os.environ.get("EXPORTS_CHUNK_ROWS", "2000"))
+NIVARAN_EXPORTS_RUN_MINUTES = int(os.environ.get("EXPORTS_RUN_MINUTES", "60"))
+NIVARAN_EXPORTS_POLL_MS = int(os.environ.get("EXPORTS_POLL_MS", "1500"))
 
 # The category suggester (B3): the newest grievances one training reads, how many trained
 # models keep their bytes, and how many suggestions one user may ask for per minute.
@@ -355,6 +370,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-citizen-tokens": {
         "task": "nivaran.portal.tasks.purge_citizen_tokens",
+        "schedule": timedelta(hours=1),
+    },
+    "purge-exports": {
+        "task": "nivaran.exports.tasks.purge_exports",
         "schedule": timedelta(hours=1),
     },
 }

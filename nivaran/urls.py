@@ -128,6 +128,8 @@ api_v1 = [
     ),
     path("analytics/drives/", DriveListApi.as_view(), name="analytics-drives"),
     path("analytics/drives/<int:drive_id>/", DriveDetailApi.as_view(), name="analytics-drive"),
+    # Background exports of the lists a user may see (nivaran/exports/api.py).
+    path("exports/", include("nivaran.exports.api_urls")),
 ]
 
 urlpatterns = [
@@ -144,6 +146,7 @@ urlpatterns = [
         path("callcentre/", include("nivaran.callcentre.urls")),
         path("analytics/", include("nivaran.analytics.views")),
         path("transparency/", transparency_page, name="transparency"),
+        path("exports/", include("nivaran.exports.views")),
         path("", include("nivaran.web.urls")),
         prefix_default_language=False,
     ),

@@ -60,16 +60,9 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-@login_required
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
-    now = timezone.now()
-    form = InboxFilterForm(request.GET)
-    form.is_valid()
-    chosen: dict[str, Any] = {
-        name: value for name, value in form.cleaned_data.items() if name not in form.errors
-    }
+def inbox_filters(*, actor: User, chosen: dict[str, Any]) -> tuple[str, GrievanceFilters]:
+    """The inbox's tab and the list it shows, from the valid values of `InboxFilterForm`
+    (also the list the inbox's Export button exports)."""
     tab = chosen.get("tab") or ("mine" if actor.role in POST_ROLES else "all")
     filters = GrievanceFilters(
         status=chosen.get("status") or None,
@@ -80,6 +73,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
         # The officer's queue is what still waits on them, as inbox_counts counts it.
         active_only=tab in {"mine", "emergency"} and not chosen.get("status"),
     )
+    return tab, filters
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    now = timezone.now()
+    form = InboxFilterForm(request.GET)
+    form.is_valid()
+    chosen: dict[str, Any] = {
+        name: value for name, value in form.cleaned_data.items() if name not in form.errors
+    }
+    tab, filters = inbox_filters(actor=actor, chosen=chosen)
     counts = selectors.inbox_counts(actor=actor, now=now)
     counts["all"] = selectors.grievance_list(
         actor=actor, filters=GrievanceFilters(), now=now

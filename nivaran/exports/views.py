@@ -1,0 +1,114 @@
+"""The export pages: asking from the inbox, a job's progress, the user's recent exports.
+
+The progress page polls the job's JSON (`GET /api/v1/exports/<id>/`, the session signs it
+in) from `exports/progress.js`; the file downloads from the API's download URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from nivaran.accounts.models import User
+from nivaran.core.errors import DomainError, InvalidInput
+from nivaran.exports import selectors, services
+from nivaran.exports.kinds import KINDS
+from nivaran.exports.models import ExportJob, ExportStatus
+from nivaran.web.errors import flash_domain_error, shows_domain_errors
+from nivaran.web.forms import InboxFilterForm
+from nivaran.web.views import inbox_filters
+
+RECENT = 20
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _inbox_export_filters(actor: User, data: Any) -> tuple[str, dict[str, Any]]:
+    """The inbox tab's list (as the inbox shows it) as the grievance export's filters."""
+    form = InboxFilterForm(data)
+    form.is_valid()
+    chosen = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    tab, found = inbox_filters(actor=actor, chosen=chosen)
+    values = asdict(found)
+    filters = {
+        "status": values["status"],
+        "level": values["level"],
+        "overdue": values["overdue"],
+        "mine": values["assigned_to_me"],
+        "emergency": values["emergency"],
+        "active_only": values["active_only"],
+    }
+    return tab, {name: value for name, value in filters.items() if value not in (None, False)}
+
+
+def _titled(job: ExportJob) -> ExportJob:
+    """The job with `title`, its list's name in the page's language."""
+    kind = KINDS.get(job.kind)
+    job.title = str(kind.title) if kind else job.kind  # type: ignore[attr-defined]
+    return job
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_list(request: HttpRequest) -> HttpResponse:
+    """GET: the user's recent exports. POST (the inbox's Export button): export the tab
+    and filters the inbox shows, then go to the new job's page."""
+    actor = _actor(request)
+    if request.method == "POST":
+        back = reverse("web:inbox")
+        kept = {k: request.POST[k] for k in ("tab", "status", "level") if request.POST.get(k)}
+        if kept:
+            back += "?" + urlencode(kept)
+        try:
+            tab, filters = _inbox_export_filters(actor, request.POST)
+            if tab == "atrs":
+                raise InvalidInput(_("The ATRs tab is not a list of grievances to export."))
+            asked = services.export_ask(
+                actor=actor,
+                kind="grievances",
+                format=request.POST.get("format", ""),
+                filters=filters,
+            )
+        except DomainError as exc:
+            flash_domain_error(request, exc, labels={})
+            return redirect(back)
+        return redirect("exports:job", job_id=asked.job.pk)
+    jobs = [_titled(job) for job in selectors.exports_of(actor=actor)[:RECENT]]
+    return render(request, "exports/list.html", {"jobs": jobs})
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _titled(selectors.export_get(actor=_actor(request), job_id=job_id))
+    return render(
+        request,
+        "exports/job.html",
+        {
+            "job": job,
+            "done": job.status == ExportStatus.DONE,
+            "failed": job.status == ExportStatus.FAILED,
+            "poll_ms": settings.NIVARAN_EXPORTS_POLL_MS,
+        },
+    )
+
+
+app_name = "exports"
+urlpatterns = [
+    path("", export_list, name="list"),
+    path("<int:job_id>/", export_job, name="job"),
+]
