@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "nivaran.portal",
     "nivaran.shares",
     "nivaran.staffprofile",
+    "nivaran.systemic",
     "nivaran.web",
 ]
 
@@ -330,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-citizen-tokens": {
         "task": "nivaran.portal.tasks.purge_citizen_tokens",
         "schedule": timedelta(hours=1),
+    },
+    # Systemic issues (U4, B4) in the latest complete week; idempotent, so daily is safe.
+    "systemic-detect": {
+        "task": "nivaran.systemic.tasks.systemic_detect",
+        "schedule": timedelta(seconds=int(os.environ.get("SYSTEMIC_DETECT_SECONDS", "86400"))),
     },
 }
 
