@@ -12,6 +12,7 @@ from nivaran.grievances import fieldwork_api, quality_api
 from nivaran.org.api import DepartmentListApi, PostListApi
 from nivaran.shares.api import ShareRecipientsApi, ShareWhatsappApi
 from nivaran.staffprofile import api as me_api
+from nivaran.systemic import api as systemic_api
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -107,6 +108,17 @@ api_v1 = [
         name="field-visit-record",
     ),
     path("field-coverage/", fieldwork_api.FieldCoverageApi.as_view(), name="field-coverage"),
+    # Systemic issues (U4, B4): nivaran/systemic/api.py.
+    path(
+        "analytics/systemic-issues/",
+        systemic_api.SystemicIssueListApi.as_view(),
+        name="systemic-issues",
+    ),
+    path(
+        "analytics/systemic-issues/<int:issue_id>/acknowledge/",
+        systemic_api.SystemicIssueAcknowledgeApi.as_view(),
+        name="systemic-issue-acknowledge",
+    ),
 ]
 
 urlpatterns = [

@@ -157,7 +157,12 @@ def issue_list(*, actor: User, filters: IssueFilters) -> QuerySet[SystemicIssue]
     )
 
 
+MAX_ID = 2**63 - 1
+
+
 def issue_get(*, actor: User, issue_id: int) -> SystemicIssue:
+    if not 0 < issue_id <= MAX_ID:
+        raise NotFound(_("No such systemic issue."))
     issue = (
         issues_visible_to(actor=actor)
         .select_related("category", "department", "district", "acknowledged_by")
@@ -183,18 +188,34 @@ def visible_numbers(*, actor: User, numbers: list[str]) -> set[str]:
     )
 
 
-def may_acknowledge(*, actor: User, issue: SystemicIssue) -> bool:
+@dataclass(frozen=True)
+class AcknowledgeReach:
+    """Which issues a user may acknowledge: all, or (department, area path) pairs."""
+
+    everything: bool
+    posts: tuple[tuple[int, str], ...] = ()
+
+    def covers(self, issue: SystemicIssue) -> bool:
+        return self.everything or any(
+            issue.department_id == department_id and issue.area_path.startswith(path)
+            for department_id, path in self.posts
+        )
+
+
+def acknowledge_reach(*, actor: User) -> AcknowledgeReach:
     """The CMO grievance cell any issue; a department's administrative secretary, head of
     department or nodal officer the issues of that department within a post they hold."""
     if not actor.is_active:
-        return False
+        return AcknowledgeReach(everything=False)
     if actor.role in STATE_ACKNOWLEDGERS:
-        return True
+        return AcknowledgeReach(everything=True)
     if actor.role not in DEPARTMENT_ACKNOWLEDGERS:
-        return False
-    return any(
-        issue.area_path.startswith(path)
-        for path in Post.objects.filter(
-            holder=actor, department_id=issue.department_id
-        ).values_list("area__path", flat=True)
+        return AcknowledgeReach(everything=False)
+    posts = Post.objects.filter(holder=actor, department__isnull=False).values_list(
+        "department_id", "area__path"
     )
+    return AcknowledgeReach(everything=False, posts=tuple((d, p) for d, p in posts if d))
+
+
+def may_acknowledge(*, actor: User, issue: SystemicIssue) -> bool:
+    return acknowledge_reach(actor=actor).covers(issue)
