@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import stats  # type: ignore[import-untyped]
 
 POISSON = "poisson"
 NEGATIVE_BINOMIAL = "negative_binomial"
@@ -160,7 +160,7 @@ def detect(
         history, observed = matrix[:, -b - 1 : -1], matrix[:, -1]
         tail = upper_tail(history, observed, span=1, params=params)
         flagged = (observed >= params.min_count) & (tail.p_value < params.alpha)
-        for i in np.flatnonzero(flagged):
+        for i in (int(j) for j in np.flatnonzero(flagged)):
             findings.append(
                 _finding(
                     SPIKE, cells[i], week, observed[i], tail, i, all_weeks, matrix[i], b, [week]
@@ -184,7 +184,7 @@ def detect(
             & (summed >= params.min_count)
             & (tail.p_value < params.alpha)
         )
-        for i in np.flatnonzero(flagged):
+        for i in (int(j) for j in np.flatnonzero(flagged)):
             findings.append(
                 _finding(
                     PERSISTENT,

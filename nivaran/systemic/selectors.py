@@ -96,7 +96,7 @@ def sample_numbers(
     where = Q(pk__in=[])
     for path in district_paths:
         where |= Q(area_path__startswith=path)
-    return list(
+    numbers = (
         Grievance.objects.filter(
             where,
             category_id=category_id,
@@ -107,6 +107,7 @@ def sample_numbers(
         .order_by("-registered_at", "-id")
         .values_list("number", flat=True)[:limit]
     )
+    return [n for n in numbers if n]
 
 
 # --- Who sees which issue ------------------------------------------------------------
@@ -181,11 +182,8 @@ def visible_numbers(*, actor: User, numbers: list[str]) -> set[str]:
     """Those of `numbers` whose grievance `actor` may open."""
     if not numbers:
         return set()
-    return set(
-        grievances_visible_to(actor=actor)
-        .filter(number__in=numbers)
-        .values_list("number", flat=True)
-    )
+    found = grievances_visible_to(actor=actor).filter(number__in=numbers)
+    return {n for n in found.values_list("number", flat=True) if n}
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,28 @@ def test_the_task_is_scheduled_and_idempotent(world, settings):
     assert entry["task"] == "nivaran.systemic.tasks.systemic_detect"
     assert task.name == entry["task"]
     assert task()["created"] == 0
+
+
+def test_the_count_walks_the_registered_at_index(world):
+    """On PostgreSQL the weekly count is a range over `grv_recent`, grouped in the database."""
+    from django.db import connection
+
+    from nivaran.grievances.models import Grievance as G
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    register_counts(world, {(world.category, world.block): {WEEKS[-1]: 3}})
+    captured = []
+    with connection.execute_wrapper(
+        lambda run, sql, params, many, ctx: (
+            captured.append((sql, params)) or run(sql, params, many, ctx)
+        )
+    ):
+        selectors.weekly_counts(first_week=WEEKS[0], last_week=WEEKS[-1])
+    sql, params = next((s, p) for s, p in captured if G._meta.db_table in s)
+    assert "GROUP BY" in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "grv_recent" in plan

@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import stats  # type: ignore[import-untyped]
 
 from nivaran.systemic.detection import (
     NEGATIVE_BINOMIAL,
