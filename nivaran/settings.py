@@ -243,6 +243,12 @@ SPECTACULAR_SETTINGS = {
         "FeedbackChannelEnum": "nivaran.grievances.models.FeedbackChannel",
         "AtrOutcomeEnum": "nivaran.grievances.models.AtrOutcome",
         "FeedbackOutcomeEnum": "nivaran.grievances.models.FeedbackOutcome",
+        # A systemic issue's kind and status beside a grievance's (nivaran/systemic): v1's
+        # names for the grievance's stay as they were.
+        "KindEnum": "nivaran.catalog.models.Kind",
+        "StatusEnum": "nivaran.grievances.models.Status",
+        "SystemicIssueKindEnum": "nivaran.systemic.models.IssueKind",
+        "SystemicIssueStatusEnum": "nivaran.systemic.models.IssueStatus",
     },
 }
 

@@ -28,18 +28,18 @@ def _actor(request: Request) -> User:
     return user
 
 
-class _CodeName(serializers.Serializer[Any]):
+class SystemicCodeName(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
 
 
-class _WeekCount(serializers.Serializer[Any]):
+class SystemicWeekCount(serializers.Serializer[Any]):
     week = serializers.DateField(help_text="The Monday of the week (the state's time zone).")
     count = serializers.IntegerField()
     tested = serializers.BooleanField(help_text="A week the finding is about (else baseline).")
 
 
-class _AckSerializer(serializers.Serializer[Any]):
+class SystemicAcknowledgementSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     by = serializers.CharField()
     role = serializers.CharField()
@@ -54,9 +54,11 @@ class SystemicIssueSerializer(serializers.Serializer[Any]):
         "weeks above it, week after week; widespread: one type elevated in many districts.",
     )
     status = serializers.ChoiceField(choices=IssueStatus.choices)
-    category = _CodeName(help_text="The complaint type.")
-    department = _CodeName()
-    district = _CodeName(allow_null=True, help_text="Null for a statewide (widespread) issue.")
+    category = SystemicCodeName(help_text="The complaint type.")
+    department = SystemicCodeName()
+    district = SystemicCodeName(
+        allow_null=True, help_text="Null for a statewide (widespread) issue."
+    )
     week = serializers.DateField(help_text="The Monday of the latest week tested.")
     count = serializers.IntegerField(
         help_text="Grievances registered in the tested week(s): for persistent, the window."
@@ -71,8 +73,8 @@ class SystemicIssueSerializer(serializers.Serializer[Any]):
     score = serializers.FloatField(help_text="(count - baseline) / sqrt(variance).")
     alpha = serializers.FloatField(help_text="The false-alarm rate it was flagged at.")
     baseline_weeks = serializers.IntegerField()
-    weeks = _WeekCount(many=True, help_text="The evidence: the weekly counts, oldest first.")
-    districts = _CodeName(many=True, help_text="Widespread: the districts found elevated.")
+    weeks = SystemicWeekCount(many=True, help_text="The evidence: the weekly counts, oldest first.")
+    districts = SystemicCodeName(many=True, help_text="Widespread: the districts found elevated.")
     sample_grievances = serializers.ListField(
         child=serializers.CharField(),
         help_text="A few grievance numbers of the finding, only those the caller may open.",
@@ -82,7 +84,7 @@ class SystemicIssueSerializer(serializers.Serializer[Any]):
     acknowledged_by = serializers.CharField(allow_null=True)
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     policy_note = serializers.CharField(allow_blank=True)
-    acknowledgements = _AckSerializer(many=True)
+    acknowledgements = SystemicAcknowledgementSerializer(many=True)
     may_acknowledge = serializers.BooleanField(help_text="Whether the caller may acknowledge it.")
 
 
