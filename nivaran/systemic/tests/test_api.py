@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from rest_framework.test import APIClient
@@ -272,3 +272,34 @@ def test_no_issue_is_written_by_reading(world, issues):
     before = SystemicIssue.objects.count()
     client_for(world, "cmo").get(LIST)
     assert SystemicIssue.objects.count() == before
+
+
+def test_the_list_takes_the_same_queries_for_2_and_12_issues(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nivaran.systemic.services import issue_acknowledge
+
+    client = client_for(world, "secretary")
+    numbers = [world.register(category=world.category, area=world.block).number]
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(LIST).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            issue = make_issue(
+                category=world.category,
+                district=[world.district, world.other_district][i % 2],
+                week=date(2025, 1, 6) + timedelta(weeks=SystemicIssue.objects.count()),
+                samples=numbers,
+            )
+            if i % 2:
+                issue_acknowledge(actor=world["cmo"], issue_id=issue.pk, policy_note="Noted.")
+
+    add(2)
+    few = count()
+    add(10)
+    assert count() == few
