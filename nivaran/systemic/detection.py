@@ -254,9 +254,10 @@ def _widespread(
         p = float(stats.binom.sf(k - 1, d, params.widespread_cell_alpha))
         if p >= params.alpha:
             continue
-        count = int(observed[elevated].sum())
-        expected = float(tail.expected[elevated].sum())
-        variance = float(tail.variance[elevated].sum())
+        # The type's state totals, as its weekly counts are: all its districts.
+        count = int(observed[rows].sum())
+        expected = float(tail.expected[rows].sum())
+        variance = float(tail.variance[rows].sum())
         findings.append(
             Finding(
                 kind=WIDESPREAD,

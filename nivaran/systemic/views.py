@@ -106,6 +106,8 @@ def issues(request: HttpRequest) -> HttpResponse:
     for row, issue in zip(rows, page.object_list, strict=True):
         row["issue"] = issue
         row["week_end"] = issue.week + timedelta(days=6)
+        tested = [w["week"] for w in row["weeks"] if w["tested"]]
+        row["week_start"] = min(tested) if tested else issue.week
     return render(
         request,
         "systemic/issues.html",

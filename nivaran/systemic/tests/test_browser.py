@@ -59,7 +59,9 @@ def test_the_secretary_acknowledges_a_detected_spike(live_server, live_world: Wo
             page.goto(f"{live_server.url}/analytics/systemic/")
             row = page.locator(f"[data-issue='{issue.pk}']")
             expect(row).to_contain_text("Mutation pending")
-            expect(row.locator("[data-field=evidence]")).to_contain_text("26 registered")
+            expect(row.locator("[data-field=evidence]")).to_contain_text(
+                "26 registered from 16-11-2026 to 22-11-2026"
+            )
             expect(row.locator("[data-field=samples] a")).to_have_count(5)
             page.screenshot(path=str(ARTIFACTS / f"{viewport}-issues.png"), full_page=True)
             row.locator("textarea[name=policy_note]").fill("Mutation camps in every tehsil.")

@@ -126,6 +126,9 @@ def test_a_type_elevated_in_many_districts_is_a_statewide_issue(world):
     assert statewide.category == categories[2]
     assert {d["path"] for d in statewide.evidence["districts"]} >= {a.path for a in areas[:5]}
     assert statewide.p_value < 0.001
+    # Its count and chart are the type's state totals.
+    assert statewide.count == sum(plan[(categories[2], a)][TESTED_WEEK] for a in areas)
+    assert statewide.evidence["counts"][-1] == statewide.count
 
 
 def test_a_cell_elevated_week_after_week_is_persistent(world):
@@ -178,12 +181,13 @@ def test_the_count_walks_the_registered_at_index(world):
     if connection.vendor != "postgresql":
         pytest.skip("the plan is PostgreSQL's")
     register_counts(world, {(world.category, world.block): {WEEKS[-1]: 3}})
-    captured = []
-    with connection.execute_wrapper(
-        lambda run, sql, params, many, ctx: (
-            captured.append((sql, params)) or run(sql, params, many, ctx)
-        )
-    ):
+    captured: list[tuple[str, object]] = []
+
+    def record(run, sql, params, many, ctx):
+        captured.append((sql, params))
+        return run(sql, params, many, ctx)
+
+    with connection.execute_wrapper(record):
         selectors.weekly_counts(first_week=WEEKS[0], last_week=WEEKS[-1])
     sql, params = next((s, p) for s, p in captured if G._meta.db_table in s)
     assert "GROUP BY" in sql
