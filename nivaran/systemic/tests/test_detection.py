@@ -6,6 +6,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats  # type: ignore[import-untyped]
 
 from nivaran.systemic.detection import (
@@ -126,3 +128,31 @@ def test_no_test_reaches_back_before_the_data():
 
 def test_no_counts_no_findings():
     assert detect({}, week=WEEK) == []
+
+
+# --- Properties ---------------------------------------------------------------------
+
+histories = st.lists(st.integers(min_value=0, max_value=200), min_size=8, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(history=histories, x=st.integers(min_value=0, max_value=400))
+def test_more_in_the_tested_week_never_makes_it_less_surprising(history, x):
+    tail = upper_tail(np.array([history, history]), np.array([x, x + 1]), span=1, params=Params())
+    assert 0.0 <= tail.p_value[1] <= tail.p_value[0] <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(history=histories)
+def test_a_week_at_or_below_its_baseline_is_never_flagged(history):
+    x = int(np.floor(np.mean(history)))
+    counts = {(1, "S/D/"): cell([*history[:3], *history, x])}
+    assert [f for f in detect(counts, week=WEEK) if f.kind == SPIKE] == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(history=histories, x=st.integers(min_value=0, max_value=400))
+def test_the_order_of_the_cells_does_not_change_the_findings(history, x):
+    one = {(1, "S/A/"): cell([*history[:3], *history, x]), (2, "S/B/"): cell([0] * 11 + [x])}
+    two = dict(reversed(list(one.items())))
+    assert detect(one, week=WEEK) == detect(two, week=WEEK)

@@ -135,3 +135,19 @@ def test_filters_narrow_the_list(world, issues):
     html = client_for(world, "cmo").get(PAGE + "?department=PWR").content.decode()
     assert f'data-issue="{issues["pwr_one"].pk}"' in html
     assert f'data-issue="{issues["rev_one"].pk}"' not in html
+
+
+def test_the_admin_lists_issues_and_acknowledgements_read_only(world, issues):
+    from nivaran.systemic.services import issue_acknowledge
+
+    issue_acknowledge(actor=world["cmo"], issue_id=issues["rev_one"].pk, policy_note="Noted.")
+    admin = world["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = client_for(world, "admin")
+    for url in ("/admin/systemic/systemicissue/", "/admin/systemic/acknowledgement/"):
+        assert client.get(url).status_code == 200
+    assert client.get("/admin/systemic/acknowledgement/add/").status_code == 403
+    issue_url = f"/admin/systemic/systemicissue/{issues['rev_one'].pk}/change/"
+    assert client.get(issue_url).status_code == 200  # a view, not a form
+    assert client.post(issue_url, {"status": "open"}).status_code == 403
