@@ -155,7 +155,7 @@ def detect(
     findings: list[Finding] = []
 
     # (a) Spikes: the tested week against the B weeks before it.
-    spike_ok = data_since is None or all_weeks[m] >= data_since
+    spike_ok = data_since is None or all_weeks[-b - 1] >= data_since  # its first baseline week
     if spike_ok:
         history, observed = matrix[:, -b - 1 : -1], matrix[:, -1]
         tail = upper_tail(history, observed, span=1, params=params)

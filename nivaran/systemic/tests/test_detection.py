@@ -124,6 +124,9 @@ def test_no_test_reaches_back_before_the_data():
     counts = {(1, "S/D/"): cell([0] * 11 + [40])}
     assert detect(counts, week=WEEK, data_since=WEEK) == []
     assert detect(counts, week=WEEK, data_since=WEEKS[0])  # eight weeks of zeros are data
+    # The spike's baseline is the 8 weeks before the tested one: data from its first week on.
+    assert detect(counts, week=WEEK, data_since=WEEKS[-9])
+    assert detect(counts, week=WEEK, data_since=WEEKS[-8]) == []
 
 
 def test_no_counts_no_findings():
