@@ -119,7 +119,7 @@ def _write(
     if not created:
         for name, value in values.items():
             setattr(issue, name, value)
-        issue.save(update_fields=[*(k for k in values if k != "district"), "district"])
+        issue.save(update_fields=list(values))
     return issue, created
 
 

@@ -163,6 +163,17 @@ def test_the_command_runs_the_detector(world, capsys):
     assert SystemicIssue.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["--week", "someday"], ["--week", "0001-01-03"], ["--alpha", "2"], ["--baseline-weeks", "1"]],
+)
+def test_the_command_refuses_bad_arguments(world, args):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("systemic_detect", *args)
+
+
 def test_the_task_is_scheduled_and_idempotent(world, settings):
     from nivaran.systemic.tasks import systemic_detect as task
 

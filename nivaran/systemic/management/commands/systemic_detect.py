@@ -27,6 +27,8 @@ class Command(BaseCommand):
                 week = date.fromisoformat(options["week"])
             except ValueError as exc:
                 raise CommandError(f"--week must be a date like 2026-11-23: {exc}") from exc
+            if week.year < 2000:
+                raise CommandError("--week must be a date from 2000 on")
         overrides: dict[str, Any] = {}
         if options["alpha"] is not None:
             if not 0 < options["alpha"] < 1:
