@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "nivaran.staffprofile",
     "nivaran.analytics",
     "nivaran.exports",
+    "nivaran.systemic",
     "nivaran.web",
 ]
 
@@ -256,6 +257,8 @@ SPECTACULAR_SETTINGS = {
         "PackKindEnum": "nivaran.analytics.packs.KINDS",
         "RankingComponentCodeEnum": "nivaran.profiles.loader.RANKING_COMPONENTS_SORTED",
         "RankingScopeEnum": "nivaran.analytics.ranking.SCOPES",
+        "SystemicIssueKindEnum": "nivaran.systemic.models.IssueKind",
+        "SystemicIssueStatusEnum": "nivaran.systemic.models.IssueStatus",
     },
 }
 
@@ -375,6 +378,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-exports": {
         "task": "nivaran.exports.tasks.purge_exports",
         "schedule": timedelta(hours=1),
+    },
+    # Systemic issues (U4, B4) in the latest complete week; idempotent, so daily is safe.
+    "systemic-detect": {
+        "task": "nivaran.systemic.tasks.systemic_detect",
+        "schedule": timedelta(seconds=int(os.environ.get("SYSTEMIC_DETECT_SECONDS", "86400"))),
     },
 }
 

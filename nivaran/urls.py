@@ -22,6 +22,7 @@ from nivaran.org.api import DepartmentListApi, PostListApi
 from nivaran.shares.api import ShareRecipientsApi, ShareWhatsappApi
 from nivaran.staffprofile import api as me_api
 from nivaran.suggestions.api import CategorySuggestApi
+from nivaran.systemic import api as systemic_api
 
 api_v1 = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -130,6 +131,17 @@ api_v1 = [
     path("analytics/drives/<int:drive_id>/", DriveDetailApi.as_view(), name="analytics-drive"),
     # Background exports of the lists a user may see (nivaran/exports/api.py).
     path("exports/", include("nivaran.exports.api_urls")),
+    # Systemic issues (U4, B4): nivaran/systemic/api.py.
+    path(
+        "analytics/systemic-issues/",
+        systemic_api.SystemicIssueListApi.as_view(),
+        name="systemic-issues",
+    ),
+    path(
+        "analytics/systemic-issues/<int:issue_id>/acknowledge/",
+        systemic_api.SystemicIssueAcknowledgeApi.as_view(),
+        name="systemic-issue-acknowledge",
+    ),
 ]
 
 urlpatterns = [

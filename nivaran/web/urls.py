@@ -19,6 +19,8 @@ urlpatterns = [
     # Keeping the organisation (U2, W9, W10): nivaran/web/levels.py and nivaran/web/nodal.py.
     path("org/", include("nivaran.web.levels")),
     path("org/", include("nivaran.web.nodal")),
+    # Systemic issues (U4, B4): nivaran/systemic/views.py.
+    path("analytics/systemic/", include("nivaran.systemic.views")),
     path("grievances/<str:number>/", views.grievance, name="grievance"),
     path(
         "grievances/<str:number>/attachments/<int:attachment_id>/",

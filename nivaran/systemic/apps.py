@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SystemicConfig(AppConfig):
+    name = "nivaran.systemic"
+    label = "systemic"

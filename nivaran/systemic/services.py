@@ -1,0 +1,177 @@
+"""Writes of the systemic-issues app: the detection run and acknowledgements. Neither
+touches a grievance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nivaran.accounts.models import User
+from nivaran.catalog.models import Category
+from nivaran.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from nivaran.geo.models import Area
+from nivaran.systemic import selectors
+from nivaran.systemic.detection import WEEK, Finding, Params, detect
+from nivaran.systemic.models import Acknowledgement, IssueStatus, SystemicIssue
+
+MAX_NOTE = 4000
+
+
+@dataclass
+class DetectResult:
+    week: date
+    cells: int
+    created: int = 0
+    updated: int = 0
+    issues: list[SystemicIssue] = field(default_factory=list)
+
+
+def systemic_detect(
+    *, now: datetime | None = None, week: date | None = None, params: Params | None = None
+) -> DetectResult:
+    """Run the detector on the latest complete week (or `week`, any day of it) and write
+    what it finds. Idempotent: one row per (kind, type, district, week), updated on a
+    re-run; an issue's status and acknowledgement are kept."""
+    now = now or timezone.now()
+    params = params or Params()
+    tested = selectors.week_of(selectors.week_start(week)) if week else None
+    tested = tested or selectors.latest_complete_week(now)
+    first = tested - WEEK * (params.weeks_needed - 1)
+    counts = selectors.weekly_counts(first_week=first, last_week=tested)
+    findings = detect(counts, week=tested, params=params, data_since=selectors.data_since())
+    result = DetectResult(week=tested, cells=len(counts))
+    if not findings:
+        return result
+    categories = {
+        c.pk: c
+        for c in Category.objects.filter(pk__in={f.category_id for f in findings}).only(
+            "id", "department_id"
+        )
+    }
+    paths = {f.district for f in findings if f.district} | {
+        d for f in findings for d in f.districts
+    }
+    areas = {a.path: a for a in Area.objects.filter(path__in=paths)}
+    with transaction.atomic():
+        for finding in findings:
+            issue, created = _write(finding, categories[finding.category_id], areas, now, params)
+            result.issues.append(issue)
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+    return result
+
+
+def _state_path(finding: Finding) -> str:
+    some = finding.district or (finding.districts[0] if finding.districts else "")
+    return some.split("/", 1)[0] + "/" if some else ""
+
+
+def _write(
+    finding: Finding,
+    category: Category,
+    areas: dict[str, Area],
+    now: datetime,
+    params: Params,
+) -> tuple[SystemicIssue, bool]:
+    district_paths = [finding.district] if finding.district else finding.districts
+    evidence = {
+        "weeks": [w.isoformat() for w in finding.weeks],
+        "counts": finding.counts,
+        "tested_weeks": [w.isoformat() for w in finding.tested_weeks],
+        "baseline_weeks": finding.baseline_weeks,
+        "districts": [
+            {"path": p, "code": areas[p].code if p in areas else "", "name": _area_name(areas, p)}
+            for p in finding.districts
+        ],
+        "params": params.as_dict(),
+    }
+    values = {
+        "department_id": category.department_id,
+        "district": areas.get(finding.district) if finding.district else None,
+        "area_path": finding.district or _state_path(finding),
+        "count": finding.count,
+        "baseline": round(finding.expected, 4),
+        "variance": round(finding.variance, 4),
+        "p_value": finding.p_value,
+        "score": round(finding.score, 4),
+        "method": finding.method,
+        "evidence": evidence,
+        "sample_numbers": selectors.sample_numbers(
+            category_id=finding.category_id,
+            district_paths=district_paths,
+            weeks=finding.tested_weeks or [finding.week],
+        ),
+        "last_seen": now,
+    }
+    issue, created = SystemicIssue.objects.select_for_update().get_or_create(
+        kind=finding.kind,
+        category_id=finding.category_id,
+        district_key=finding.district or "",
+        week=finding.week,
+        defaults={**values, "first_seen": now},
+    )
+    if not created:
+        for name, value in values.items():
+            setattr(issue, name, value)
+        issue.save(update_fields=list(values))
+    return issue, created
+
+
+def _area_name(areas: dict[str, Area], path: str) -> str:
+    area = areas.get(path)
+    return area.name if area else path
+
+
+def issue_acknowledge(*, actor: User, issue_id: int, policy_note: str) -> SystemicIssue:
+    """Acknowledge an open issue with a policy note (kept in the append-only log). A second
+    acknowledgement is refused (409): the issue says who acknowledged it and when."""
+    note = (policy_note or "").strip()
+    if not note:
+        raise InvalidInput(
+            _("A policy note is required."), fields={"policy_note": [_("This field is required.")]}
+        )
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(
+            _("A policy note is at most %(n)d characters.") % {"n": MAX_NOTE},
+            fields={"policy_note": [_("This is too long.")]},
+        )
+    with transaction.atomic():
+        issue = selectors.issue_get(actor=actor, issue_id=issue_id)
+        issue = SystemicIssue.objects.select_for_update().get(pk=issue.pk)
+        if not selectors.may_acknowledge(actor=actor, issue=issue):
+            raise PermissionDenied(
+                _(
+                    "A systemic issue is acknowledged by its department's administrative "
+                    "secretary, head of department or nodal officer, or by the CMO grievance "
+                    "cell."
+                )
+            )
+        if issue.status == IssueStatus.ACKNOWLEDGED:
+            by = issue.acknowledged_by.username if issue.acknowledged_by else "?"
+            when = issue.acknowledged_at.isoformat() if issue.acknowledged_at else "?"
+            raise TransitionNotAllowed(
+                _("This issue was already acknowledged by %(by)s at %(at)s.")
+                % {"by": by, "at": when},
+                code="already_acknowledged",
+            )
+        now = timezone.now()
+        Acknowledgement.objects.create(
+            issue=issue,
+            at=now,
+            actor=actor,
+            actor_username=actor.username,
+            actor_role=actor.role,
+            policy_note=note,
+        )
+        issue.status = IssueStatus.ACKNOWLEDGED
+        issue.acknowledged_by = actor
+        issue.acknowledged_at = now
+        issue.policy_note = note
+        issue.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "policy_note"])
+    return selectors.issue_get(actor=actor, issue_id=issue.pk)
