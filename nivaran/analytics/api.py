@@ -203,6 +203,16 @@ class PackSubjectSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
+class PackIssueSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=["spike", "persistent", "widespread"])
+    kind_label = serializers.CharField()
+    category = serializers.CharField()
+    district = serializers.CharField(allow_null=True, help_text="Null: statewide.")
+    count = serializers.IntegerField()
+    baseline = serializers.FloatField()
+    acknowledged = serializers.BooleanField()
+
+
 class PackStandingSerializer(RankingEntrySerializer):
     of = serializers.IntegerField(help_text="How many are scored in the same ranking.")
 
@@ -219,6 +229,9 @@ class WeeklyPackSerializer(serializers.Serializer[Any]):
     others_share = serializers.FloatField(allow_null=True)
     standing = PackStandingSerializer(allow_null=True)
     officers = RankingEntrySerializer(many=True)
+    systemic_issues = PackIssueSerializer(
+        many=True, help_text="The systemic issues detected in the week, as far as the caller sees."
+    )
 
 
 def pack_payload(pack: Any) -> dict[str, Any]:
@@ -241,6 +254,7 @@ def pack_payload(pack: Any) -> dict[str, Any]:
         "others_share": pack.others_share,
         "standing": standing,
         "officers": pack.officers,
+        "systemic_issues": pack.systemic,
     }
 
 

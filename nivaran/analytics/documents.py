@@ -83,6 +83,14 @@ def _sections(pack: Pack) -> list[tuple[str, Sequence[str], list[Sequence[Cell]]
             [(c.code, c.name, c.registered, f"{100 * c.share:.1f}%") for c in pack.top_categories],
         ),
         (
+            _("Systemic issues"),
+            (_("Kind"), _("Complaint type"), _("District"), _("Count"), _("Baseline")),
+            [
+                (i.kind_label, i.category, i.district or _("Statewide"), i.count, f"{i.baseline:g}")
+                for i in pack.systemic
+            ],
+        ),
+        (
             _("Officers, worst first"),
             (_("Rank"), _("Officer"), _("Score"), _("Grade"), _("Pending"), _("Change")),
             officer_rows,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -27,6 +26,8 @@ from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied
 from nivaran.geo.models import Area
 from nivaran.org.models import Department, Post
+from nivaran.systemic.models import IssueKind
+from nivaran.systemic.selectors import IssueFilters, issue_list
 
 KINDS = ("department", "district")
 PACK_ROLES = frozenset({Role.HEAD_OF_DEPARTMENT, Role.ADMINISTRATIVE_SECRETARY, Role.NODAL_OFFICER})
@@ -76,6 +77,17 @@ class CategoryRow:
 
 
 @dataclass
+class IssueRow:
+    kind: str
+    kind_label: str
+    category: str
+    district: str | None
+    count: int
+    baseline: float
+    acknowledged: bool
+
+
+@dataclass
 class Pack:
     subject: Subject
     week: Period
@@ -90,7 +102,7 @@ class Pack:
     standing: Entry | None  # the subject in the ranking of its kind
     standing_of: int  # how many are ranked
     officers: list[Entry]
-    extra: dict[str, Any]
+    systemic: list[IssueRow]
 
 
 def _hindi() -> bool:
@@ -206,8 +218,34 @@ def weekly_pack(*, actor: User, subject: Subject, week: Period) -> Pack:
         standing=standing,
         standing_of=sum(1 for e in ranking.entries if e.score is not None),
         officers=officers.entries[:OFFICERS_SHOWN],
-        extra={},
+        systemic=_systemic(actor, subject, week),
     )
+
+
+def _systemic(actor: User, subject: Subject, week: Period) -> list[IssueRow]:
+    """The systemic issues detected in the week within the subject (U4, B4), as far as
+    the actor may see them."""
+    filters = (
+        IssueFilters(department=subject.code, since=week.start)
+        if subject.kind == "department"
+        else IssueFilters(district=subject.code, since=week.start)
+    )
+    try:
+        issues = issue_list(actor=actor, filters=filters).filter(week=week.start)[:20]
+    except PermissionDenied:
+        return []
+    return [
+        IssueRow(
+            kind=i.kind,
+            kind_label=str(IssueKind(i.kind).label),
+            category=named(i.category),
+            district=named(i.district) if i.district else None,
+            count=i.count,
+            baseline=round(i.baseline, 1),
+            acknowledged=i.status != "open",
+        )
+        for i in issues
+    ]
 
 
 def _top_categories(week: Period, within: dict[str, int]) -> tuple[list[CategoryRow], float | None]:

@@ -123,3 +123,15 @@ def test_the_pack_pages(week, client):
     assert 'data-flow="registered"' in html and 'data-category="REV-LAND-MUT"' in html
     client.force_login(week["officer_l1"])
     assert client.get("/analytics/weekly/").status_code == 403
+
+
+def test_the_weeks_systemic_issues_are_in_the_pack(week):
+    from nivaran.systemic.tests.factories import make_issue
+
+    make_issue(category=week.category, district=week.district, week=WEEK.start)
+    make_issue(category=week.other_category, district=week.district, week=WEEK.start)
+    body = api(week, "secretary").json()
+    assert [(i["kind"], i["category"], i["count"]) for i in body["systemic_issues"]] == [
+        ("spike", "Mutation pending", 24)
+    ]  # Power's issue is another department's
+    assert api(week, "cmo").json()["systemic_issues"][0]["district"] == "One"
