@@ -22,8 +22,8 @@
     percent.textContent = String(p);
     if (job.rows_total !== null && job.rows_total !== undefined) {
       rows.textContent = root.dataset.textRows
-        .replace("%(done)s", String(job.rows_done))
-        .replace("%(total)s", String(job.rows_total));
+        .replace("{done}", String(job.rows_done))
+        .replace("{total}", String(job.rows_total));
     }
     state.textContent = root.dataset["text" + job.status.charAt(0).toUpperCase() + job.status.slice(1)] || job.status;
     root.dataset.status = job.status;
