@@ -152,6 +152,8 @@ class Grievance(models.Model):
                 fields=["area_path"], name="grv_area_path", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["-registered_at"], name="grv_recent"),
+            # A department's grievances by month (the "Others" share, H9).
+            models.Index(fields=["department", "registered_at"], name="grv_dept_registered"),
             models.Index(fields=["is_overdue", "status"], name="grv_overdue"),
             # Incremental sync: GET /api/v1/grievances/?updated_since= walks this order.
             models.Index(fields=["updated_at", "id"], name="grv_sync"),
