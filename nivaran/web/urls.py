@@ -19,6 +19,8 @@ urlpatterns = [
     # Keeping the organisation (U2, W9, W10): nivaran/web/levels.py and nivaran/web/nodal.py.
     path("org/", include("nivaran.web.levels")),
     path("org/", include("nivaran.web.nodal")),
+    # The departments' category trees and their "Others" share (H8, H9): web/categories.py.
+    path("categories/", include("nivaran.web.categories")),
     path("grievances/<str:number>/", views.grievance, name="grievance"),
     path(
         "grievances/<str:number>/attachments/<int:attachment_id>/",
