@@ -123,7 +123,11 @@ def _category_for_edit(actor: User, code: str) -> Category:
     if category is None:
         raise NotFound(_("There is no category %(code)s.") % {"code": code})
     _refuse_unless_kept(actor, category.department)
-    return Category.objects.select_for_update().select_related("parent").get(pk=category.pk)
+    return (
+        Category.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=category.pk)
+    )
 
 
 def _reason(reason: str) -> str:
@@ -507,9 +511,13 @@ def category_split(
             reason=reason,
             at=at,
         )
-    pending = dict(
-        Grievance.objects.filter(category=c, status__in=PENDING).values_list("number", "id")
-    )
+    pending: dict[str, int] = {
+        number: gid
+        for number, gid in Grievance.objects.filter(category=c, status__in=PENDING).values_list(
+            "number", "id"
+        )
+        if number
+    }
     wrong = sorted(n for n in moves if n not in pending)
     if wrong:
         raise InvalidInput(
@@ -517,7 +525,7 @@ def category_split(
             % {"code": c.code, "numbers": ", ".join(wrong[:10])},
             fields={"moves": [_("Choose among the pending grievances listed.")]},
         )
-    targets = {**{n: v for n, v in moves.items() if v}}
+    targets = {n: v for n, v in moves.items() if v}
     if rest:
         targets.update({n: rest for n in pending if n not in moves or not moves[n]})
     unknown = sorted({v for v in targets.values() if v not in made})

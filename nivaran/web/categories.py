@@ -84,7 +84,7 @@ class DeadlinesFields(_Form):
     deadline_unit = forms.ChoiceField(
         label=gettext_lazy("Deadline unit"),
         required=False,
-        choices=[("", gettext_lazy("The profile's default"))] + list(DeadlineUnit.choices),
+        choices=[("", gettext_lazy("The profile's default")), *DeadlineUnit.choices],
     )
     l1 = forms.IntegerField(label="L1", required=False, min_value=1, max_value=999)
     l2 = forms.IntegerField(label="L2", required=False, min_value=1, max_value=999)
@@ -463,9 +463,9 @@ def split(request: HttpRequest, code: str, category_code: str) -> HttpResponse:
         else:
             new = form.new_types()
             chosen = {
-                key.removeprefix("move_"): value
-                for key, value in request.POST.items()
-                if key.startswith("move_") and value
+                key.removeprefix("move_"): str(request.POST.get(key, ""))
+                for key in request.POST
+                if key.startswith("move_") and request.POST.get(key)
             }
             bad = [v for v in [*chosen.values(), form.cleaned_data["rest"]] if v and v not in new]
             if bad:
