@@ -79,7 +79,7 @@ class CategoryOperation(models.TextChoices):
     CREATE = "create", _("Created")
     RENAME = "rename", _("Renamed")
     DEADLINES = "deadlines", _("Deadlines changed")
-    SPLIT = "split", _("Split")
+    SPLIT = "split", _("Split up")
     MERGE = "merge", _("Merged")
     RETIRE = "retire", _("Retired")
 

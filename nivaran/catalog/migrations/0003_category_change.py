@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                             ("create", "Created"),
                             ("rename", "Renamed"),
                             ("deadlines", "Deadlines changed"),
-                            ("split", "Split"),
+                            ("split", "Split up"),
                             ("merge", "Merged"),
                             ("retire", "Retired"),
                         ],
