@@ -119,6 +119,7 @@ class CreateForm(DeadlinesFields):
     )
     is_others = forms.BooleanField(label=gettext_lazy("An 'Others' type"), required=False)
     reason = REASON
+    field_order = ["code", "name", "name_hi", "kind", "parent", "deadline_unit"]
 
     def __init__(self, *args: Any, department: Department, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -308,7 +309,15 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
         "web/categories/department.html",
         {
             "department": dept,
-            "rows": [{"node": n, "deadlines": _deadlines_text(n.category)} for n in nodes],
+            "rows": [
+                # Bootstrap's padding classes stand for the depth (no inline style: the CSP).
+                {
+                    "node": n,
+                    "deadlines": _deadlines_text(n.category),
+                    "indent": min(5, 2 + 2 * n.depth),
+                }
+                for n in nodes
+            ],
             "form": form,
             "can_edit": _keeps(actor, dept),
             "share": _shares([dept])[0]["share"],
