@@ -560,3 +560,62 @@ def category_split(
         at=at,
     )
     return list(made.values())
+
+
+@transaction.atomic
+def category_carve(
+    *,
+    actor: User,
+    code: str,
+    into: NewType,
+    numbers: Sequence[str],
+    reason: str,
+    at: datetime | None = None,
+) -> Category:
+    """One new complaint type carved out of type `code` (the re-categorisation assistant's
+    proposal accepted from an "Others" pile): it takes the old type's parent and kind and
+    the profile's default deadlines; the chosen pending grievances move to it through the
+    workflow's door. The old type stays."""
+    at = at or timezone.now()
+    c = _category_for_edit(actor, code)
+    reason = _reason(reason)
+    _open_type(c)
+    pending: dict[str, int] = {
+        number: gid
+        for number, gid in Grievance.objects.filter(category=c, status__in=PENDING).values_list(
+            "number", "id"
+        )
+        if number
+    }
+    chosen = sorted(set(numbers), key=lambda n: pending.get(n, 0))
+    wrong = [n for n in chosen if n not in pending]
+    if not chosen or wrong:
+        raise InvalidInput(
+            _("Not pending under %(code)s: %(numbers)s.")
+            % {"code": c.code, "numbers": ", ".join(wrong[:10]) or "-"},
+            fields={"moves": [_("Choose among the pending grievances listed.")]},
+        )
+    new = Category(
+        department=c.department,
+        parent=c.parent,
+        code=_code(into.code, c.department),
+        kind=c.kind,
+        selectable=True,
+        is_others=False,
+    )
+    new.name, new.name_hi = _names(into.name, into.name_hi)
+    _clean(new)
+    new.save()
+    moved = _move(
+        actor=actor, grievance_ids=[pending[n] for n in chosen], to=new, reason=reason, at=at
+    )
+    _record(
+        actor=actor,
+        operation=CategoryOperation.CREATE,
+        category=new,
+        old={},
+        new={**_snapshot(new), "carved_from": c.code, "moved": dict.fromkeys(moved, new.code)},
+        reason=reason,
+        at=at,
+    )
+    return new

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nivaran.accounts.models import User
 from nivaran.catalog import services
+from nivaran.catalog.assistant import others_proposals
 from nivaran.catalog.models import Category, CategoryChange, DeadlineUnit, Kind
 from nivaran.catalog.selectors import (
     category_changes,
@@ -520,10 +521,74 @@ def split(request: HttpRequest, code: str, category_code: str) -> HttpResponse:
     )
 
 
+class CarveForm(_Form):
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=40)
+    name = forms.CharField(label=gettext_lazy("Name (English)"), max_length=200)
+    name_hi = forms.CharField(label=gettext_lazy("Name (Hindi)"), max_length=200)
+    reason = REASON
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@shows_domain_errors
+def assistant(request: HttpRequest, code: str, category_code: str) -> HttpResponse:
+    """The re-categorisation assistant on an "Others" type: proposed new types, each
+    accepted with a code, names and the grievances that move."""
+    actor = _actor(request)
+    dept = _department(actor, code)
+    c = _category(dept, category_code)
+    _editable(actor, dept, c)
+    if not c.is_others:
+        raise NotFound(_("The assistant works on an 'Others' type."))
+    form = CarveForm(request.POST or None)
+    if request.method == "POST":
+        numbers = [str(n) for n in request.POST.getlist("numbers") if n]
+        if not form.is_valid():
+            _form_errors(request, form)
+        elif not numbers:
+            messages.error(request, _("Choose the grievances that move to the new type."))
+        else:
+            data = form.cleaned_data
+            try:
+                new = services.category_carve(
+                    actor=actor,
+                    code=c.code,
+                    into=services.NewType(data["code"], data["name"], data["name_hi"]),
+                    numbers=numbers,
+                    reason=data["reason"],
+                )
+            except DomainError as exc:
+                _failed(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(code)s is created; %(count)d grievances moved to it.")
+                    % {"code": new.code, "count": len(numbers)},
+                )
+                return redirect("web:categories-assistant", code=dept.code, category_code=c.code)
+    return render(
+        request,
+        "web/categories/assistant.html",
+        {
+            "department": dept,
+            "category": c,
+            "proposals": others_proposals(actor=actor, category=c),
+            "pending": grievances_to_move(actor=actor, category=c).count(),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 urlpatterns = [
     path("", index, name="categories"),
     path("<str:code>/", department, name="categories-department"),
     path("<str:code>/types/<str:category_code>/", category, name="categories-category"),
     path("<str:code>/types/<str:category_code>/merge/", merge, name="categories-merge"),
     path("<str:code>/types/<str:category_code>/split/", split, name="categories-split"),
+    path(
+        "<str:code>/types/<str:category_code>/assistant/",
+        assistant,
+        name="categories-assistant",
+    ),
 ]
