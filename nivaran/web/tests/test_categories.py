@@ -223,3 +223,23 @@ def test_the_pages_in_hindi(world: World):
     page = client.get("/hi/categories/REV/")
     assert page.status_code == 200
     assert "राजस्व" in page.text  # the department's Hindi name
+
+
+def test_the_grievance_pages_show_the_move_and_a_retired_type(world: World):
+    from nivaran.grievances.workflow import grievance_act
+
+    moved = world.register()
+    closed = world.register(mobile="9876500001")
+    grievance_act(
+        grievance_id=closed.pk, actor=world["officer_l1"], action="reject", data={"reason": "x"}
+    )
+    client = signed_in("secretary")
+    client.post(
+        "/categories/REV/types/REV-LAND-MUT/merge/", {"into": "REV-FLOOD", "reason": "Same"}
+    )
+    page = signed_in("officer_l1").get(f"/grievances/{moved.number}/")
+    assert page.status_code == 200
+    assert "Moved to another complaint type of the department" in page.text
+    assert "Flood relief" in page.text
+    old = signed_in("officer_l1").get(f"/grievances/{closed.number}/")
+    assert old.status_code == 200 and "Mutation pending" in old.text  # retired, still readable
