@@ -88,3 +88,13 @@ def test_the_query_uses_the_department_and_month_index(world: World, django_asse
     assert "grv_dept_registered" in qs.explain()
     with django_assert_max_num_queries(2):
         others_share(department_ids=[world.department.pk], months=6, now=NOW)
+
+
+def test_a_department_without_an_others_type_has_a_zero_share(world: World):
+    _lodge(world, datetime(2026, 6, 5, 10, 0, tzinfo=IST), world.other_category, 2)
+    share = others_share(department_ids=[world.other_department.pk], months=2, now=NOW)
+    assert [(m.total, m.others) for m in share[world.other_department.pk].months] == [
+        (0, 0),
+        (2, 0),
+    ]
+    assert others_share(department_ids=[], months=6, now=NOW) == {}
