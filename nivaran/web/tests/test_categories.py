@@ -243,3 +243,37 @@ def test_the_grievance_pages_show_the_move_and_a_retired_type(world: World):
     assert "Flood relief" in page.text
     old = signed_in("officer_l1").get(f"/grievances/{closed.number}/")
     assert old.status_code == 200 and "Mutation pending" in old.text  # retired, still readable
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/categories/REV/", {}),
+        ("/categories/REV/", {**CREATE, "l1": "-5"}),
+        ("/categories/REV/", {**CREATE, "group": "on", "is_others": "on"}),
+        ("/categories/REV/", {**CREATE, "code": "REV-" + "X" * 60}),
+        ("/categories/REV/types/REV-FLOOD/", {}),
+        ("/categories/REV/types/REV-FLOOD/", {"op": "deadlines", "dl-l1": "100000"}),
+        ("/categories/REV/types/REV-FLOOD/merge/", {"into": "REV-FLOOD", "reason": "x"}),
+        ("/categories/REV/types/REV-FLOOD/split/", {"rest": "9", "reason": "x"}),
+        (
+            "/categories/REV/types/REV-FLOOD/split/",
+            {
+                "code_1": "REV-A",
+                "name_1": "A",
+                "name_hi_1": "ए",
+                "move_X": ["1", "2"],
+                "reason": "x",
+            },
+        ),
+        ("/categories/REV/types/REV-OTH/assistant/", {"numbers": ["NOPE"], "reason": "x"}),
+        (
+            "/categories/REV/types/REV-OTH/assistant/",
+            {"code": "REV-N", "name": "N", "name_hi": "न", "numbers": ["NOPE"], "reason": "x"},
+        ),
+    ],
+)
+def test_no_bad_body_is_a_500(world: World, url, body):
+    response = signed_in("secretary").post(url, body)
+    assert response.status_code == 400, response.content[:300]
+    assert CategoryChange.objects.count() == 0
