@@ -381,3 +381,19 @@ def test_the_tree_shows_depth_pending_and_retired(world: World):
     ]
     with pytest.raises(PermissionDenied):
         category_tree(actor=world["officer_l1"], department=world.department)
+
+
+def test_the_admin_shows_the_log_read_only(world: World):
+    from django.test import Client
+
+    from nivaran.testing.world import PASSWORD
+
+    world["admin"].is_staff = world["admin"].is_superuser = True
+    world["admin"].save()
+    services.category_retire(actor=world["secretary"], code="REV-FLOOD", reason="Gone")
+    client = Client()
+    assert client.login(username="admin", password=PASSWORD)
+    assert client.get("/admin/catalog/categorychange/").status_code == 200
+    change = CategoryChange.objects.get()
+    assert client.get(f"/admin/catalog/categorychange/{change.pk}/change/").status_code == 200
+    assert client.get("/admin/catalog/categorychange/add/").status_code == 403
