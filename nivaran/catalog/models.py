@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from nivaran.core.models import AppendOnly
 
 
 class Kind(models.TextChoices):
@@ -70,3 +73,50 @@ class Category(models.Model):
             raise ValidationError({"deadline_unit": _("A unit needs the four deadlines.")})
         if any(v == 0 for v in values):
             raise ValidationError(_("A deadline must be at least 1."))
+
+
+class CategoryOperation(models.TextChoices):
+    CREATE = "create", _("Created")
+    RENAME = "rename", _("Renamed")
+    DEADLINES = "deadlines", _("Deadlines changed")
+    SPLIT = "split", _("Split up")
+    MERGE = "merge", _("Merged")
+    RETIRE = "retire", _("Retired")
+
+
+class CategoryChange(AppendOnly):
+    """One change of a department's category tree made in the pages (H8): who, when,
+    which operation on which category, what it was and what it became, and why.
+    Append-only.
+
+    `old` and `new` keep codes, names and deadlines as they were; an empty dict means the
+    category did not exist before (`old`). A split or merge also names the grievances it
+    moved (`new["moved"]`: grievance number -> new type), each moved through the workflow's
+    `recategorise`, so the grievance's own history has the move too.
+    """
+
+    rows = "category changes"
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_username = models.CharField(_("by (username)"), max_length=150)
+    actor_role = models.CharField(_("by (role)"), max_length=40)
+    operation = models.CharField(_("operation"), max_length=20, choices=CategoryOperation.choices)
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="category_changes"
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="changes")
+    old = models.JSONField(_("before"), default=dict, blank=True)
+    new = models.JSONField(_("after"), default=dict, blank=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("category change")
+        verbose_name_plural = _("category changes")
+        indexes = [models.Index(fields=["department", "-at"], name="catchange_dept_at")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} by {self.actor_username} at {self.at:%Y-%m-%d %H:%M}"

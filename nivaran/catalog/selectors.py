@@ -1,10 +1,20 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
-from nivaran.catalog.models import Category
+from nivaran.accounts.models import User
+from nivaran.accounts.roles import Role
+from nivaran.catalog.models import Category, CategoryChange
+from nivaran.core.errors import PermissionDenied
+from nivaran.grievances.models import Grievance
+from nivaran.grievances.selectors import grievances_visible_to
+from nivaran.grievances.workflow import PENDING
+from nivaran.org.models import Department
+from nivaran.org.selectors import departments_administered
 
 
 def categories_for_intake(
@@ -31,3 +41,107 @@ def categories_suggestible(
     if kind:
         qs = qs.filter(kind=kind)
     return qs.select_related("parent", "department")
+
+
+# --- Who keeps the category trees (H8) -------------------------------------------------
+
+# Keep their own departments' trees: the administrative secretaries (the departments of the
+# posts they hold); every department's: the platform administrator.
+CATEGORY_KEEPERS = frozenset({Role.ADMINISTRATIVE_SECRETARY, Role.PLATFORM_ADMIN})
+# Read their own departments' trees (the head of department) or every one (the CMO cell).
+CATEGORY_READERS_OWN = frozenset({Role.HEAD_OF_DEPARTMENT})
+CATEGORY_READERS_ALL = frozenset({Role.CMO_GRIEVANCE_CELL})
+
+
+def category_departments_kept(*, actor: User) -> QuerySet[Department]:
+    """The departments whose category tree `actor` may change."""
+    if not actor.is_active or actor.role not in CATEGORY_KEEPERS:
+        return Department.objects.none()
+    return departments_administered(actor=actor)
+
+
+def category_departments_readable(*, actor: User) -> QuerySet[Department]:
+    """The departments whose category tree `actor` may read: those they keep, a head of
+    department's own, and every one for the CMO grievance cell."""
+    if not actor.is_active:
+        return Department.objects.none()
+    if actor.role in CATEGORY_READERS_ALL:
+        return Department.objects.filter(is_active=True)
+    if actor.role in CATEGORY_READERS_OWN:
+        return departments_administered(actor=actor)
+    return category_departments_kept(actor=actor)
+
+
+def category_tree_check(*, actor: User, department: Department) -> None:
+    if not category_departments_readable(actor=actor).filter(pk=department.pk).exists():
+        raise PermissionDenied(
+            _("The categories of %(department)s are kept by its administrative secretary.")
+            % {"department": department.name}
+        )
+
+
+@dataclass
+class CategoryNode:
+    category: Category
+    depth: int
+    pending: int
+    children: list[CategoryNode] = field(default_factory=list)
+
+
+def pending_counts(*, department: Department) -> dict[int, int]:
+    """Pending grievances per complaint type of the department (index `grv_dept`)."""
+    rows = (
+        Grievance.objects.filter(department=department, status__in=PENDING)
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["category_id"]: r["n"] for r in rows}
+
+
+def category_tree(*, actor: User, department: Department) -> list[CategoryNode]:
+    """The department's tree, depth first in code order, each node with its pending
+    grievances; retired nodes included (they stay readable)."""
+    category_tree_check(actor=actor, department=department)
+    counts = pending_counts(department=department)
+    nodes = {
+        c.pk: CategoryNode(c, 0, counts.get(c.pk, 0))
+        for c in Category.objects.filter(department=department).order_by("code")
+    }
+    roots: list[CategoryNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.category.parent_id or 0)
+        (parent.children if parent else roots).append(node)
+    flat: list[CategoryNode] = []
+
+    def walk(level: Sequence[CategoryNode], depth: int) -> None:
+        for node in level:
+            node.depth = depth
+            flat.append(node)
+            walk(node.children, depth + 1)
+
+    walk(roots, 0)
+    return flat
+
+
+def grievances_to_move(*, actor: User, category: Category) -> QuerySet[Grievance]:
+    """The pending grievances of a complaint type that a split or merge would move, among
+    those the actor may see, oldest first."""
+    return (
+        grievances_visible_to(actor=actor)
+        .filter(category=category, status__in=PENDING)
+        .select_related("area", "assigned_post")
+        .order_by("registered_at", "id")
+    )
+
+
+def category_changes(
+    *, actor: User, department: Department, limit: int = 50
+) -> list[CategoryChange]:
+    """The latest changes of the department's tree, newest first."""
+    category_tree_check(actor=actor, department=department)
+    return list(
+        CategoryChange.objects.filter(department=department)
+        .select_related("category")
+        .order_by("-at", "-id")[:limit]
+    )

@@ -213,6 +213,16 @@ class ChangeTypeInput(serializers.Serializer[dict[str, object]]):
     reason = serializers.CharField(max_length=2000, help_text=_("Why the type is changed."))
 
 
+class RecategoriseInput(serializers.Serializer[dict[str, object]]):
+    category = serializers.CharField(
+        max_length=40,
+        help_text=_("Code of the department's complaint type the grievance moves to (H8)."),
+    )
+    reason = serializers.CharField(
+        max_length=2000, help_text=_("Why it moves: the split, merge or retirement of its type.")
+    )
+
+
 class TransferInput(serializers.Serializer[dict[str, object]]):
     department = serializers.CharField(
         max_length=40, help_text=_("Code of the department the grievance belongs to.")

@@ -66,6 +66,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "escalate": _("Escalated"),
     "flag_overdue": _("Flagged overdue"),
     "change_type": _("Complaint type changed"),
+    "recategorise": _("Moved to another complaint type of the department"),
     "transfer": _("Transferred"),
     "mark_out_of_jurisdiction": _("Marked out of jurisdiction"),
     "share_whatsapp": _("Shared on WhatsApp"),

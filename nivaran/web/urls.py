@@ -21,6 +21,8 @@ urlpatterns = [
     path("org/", include("nivaran.web.nodal")),
     # Systemic issues (U4, B4): nivaran/systemic/views.py.
     path("analytics/systemic/", include("nivaran.systemic.views")),
+    # The departments' category trees and their "Others" share (H8, H9): web/categories.py.
+    path("categories/", include("nivaran.web.categories")),
     path("grievances/<str:number>/", views.grievance, name="grievance"),
     path(
         "grievances/<str:number>/attachments/<int:attachment_id>/",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from nivaran.analytics.dashboard import DashboardFilters, dashboard_compute
@@ -116,22 +114,3 @@ def test_the_public_figures_need_no_sign_in_and_hold_no_personal_data(week):
     hindi = APIClient().get("/api/v1/public/figures/", QUERY, HTTP_ACCEPT_LANGUAGE="hi")
     assert "राजस्व" in hindi.content.decode()
     assert APIClient().get("/api/v1/public/figures/", {"period": "x"}).status_code == 400
-
-
-def test_the_others_share_per_month(world):
-    from nivaran.analytics.rollups import rollups_refresh
-    from nivaran.analytics.selectors import others_share
-    from nivaran.analytics.tests.conftest import at
-    from nivaran.catalog.models import Category
-
-    others = Category.objects.get(code="REV-OTH")
-    world.register(at=at(3, 10))
-    world.register(at=at(4, 10), category=others, mobile="9876500011")
-    world.register(at=at(5, 10), category=others, mobile="9876500012")
-    world.register(at=at(6, 10), mobile="9876500013")
-    rollups_refresh(now=at(28, 10))
-    series = others_share(department_ids=[world.department.pk], months=3, now=at(28, 10))
-    months = series[world.department.pk]
-    assert [m.month for m in months] == [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
-    assert (months[-1].registered, months[-1].others, months[-1].share) == (4, 2, 0.5)
-    assert months[0].share is None

@@ -53,6 +53,7 @@ def every_page(world) -> list[str]:
         "service_code": world.category.code,
         "service_request_id": grievance.number,
         "code": world.department.code,  # /org/levels/<code>/
+        "category_code": "REV-OTH",  # /categories/<code>/types/<category_code>/ (+ assistant)
     }
     urls = [
         _concrete(route, {**values, **dict.fromkeys(_ids(route), "1")})

@@ -92,8 +92,10 @@ def test_under_haryana_a_disputed_atr_is_a_conflict_that_only_the_secretary_move
         "mark_out_of_jurisdiction": "secretary",
         "merge": "officer_l1",
     }
-    # share_whatsapp is taken only by the share service, which the shares tests cover.
-    others = {"clarify_conflict", "escalate", "flag_overdue", "share_whatsapp"}
+    # share_whatsapp is taken only by the share service, which the shares tests cover;
+    # recategorise (H8) only by the category services, and it changes the type alone: the
+    # conflict stays where it is (below).
+    others = {"clarify_conflict", "escalate", "flag_overdue", "share_whatsapp", "recategorise"}
     assert set(takers) | others == set(BY_ACTION)
     inputs = {
         "interim_reply": {"message": "x"},
@@ -112,6 +114,20 @@ def test_under_haryana_a_disputed_atr_is_a_conflict_that_only_the_secretary_move
     for action, username in takers.items():
         response = post(world, username, number, action, inputs[action], format="json")
         assert response.status_code == 409, (action, response.content)
+    # a merge of its type moves its type, and nothing else
+    held = Grievance.objects.get(number=number)
+    moved = grievance_act(
+        grievance_id=held.pk,
+        actor=world["secretary"],
+        action="recategorise",
+        data={"category": "REV-FLOOD", "reason": "Types merged"},
+    )
+    assert (moved.status, moved.level, moved.assigned_to_id, moved.due_at) == (
+        "conflict",
+        held.level,
+        held.assigned_to_id,
+        held.due_at,
+    )
     # nor do the deadlines: a sweep a year later leaves it where it is
     call_command("sla_sweep", "--at", "2027-12-31T10:00:00+05:30")
     assert Grievance.objects.get(number=number).status == "conflict"
@@ -132,9 +148,10 @@ def test_under_haryana_a_disputed_atr_is_a_conflict_that_only_the_secretary_move
     )
     assert datetime.fromisoformat(body["due_at"]) > before
     steps = [(e["action"], e["actor"], e["to_status"]) for e in history(world, number)]
-    assert steps[-3:] == [
+    assert steps[-4:] == [
         ("submit_atr", "officer_l1", "atr_submitted"),
         ("record_feedback", "feedback", "conflict"),
+        ("recategorise", "secretary", "conflict"),
         ("clarify_conflict", "secretary", "reopened"),
     ]
     assert Message.objects.filter(purpose="officer_conflict", to="9000000004").exists()

@@ -55,9 +55,13 @@ def test_only_the_citizens_word_closes():
 
 
 def test_a_conflict_moves_only_by_the_secretarys_clarification():
-    """H7: neither the sweep nor any other action moves a grievance in conflict."""
-    assert [t.action for t in TRANSITIONS if Status.CONFLICT in t.sources] == ["clarify_conflict"]
+    """H7: neither the sweep nor any other action moves a grievance in conflict. The
+    secretary's `recategorise` (H8: its type is split or merged) changes only its type:
+    status, level, assignment and deadline stay."""
+    from_conflict = [t.action for t in TRANSITIONS if Status.CONFLICT in t.sources]
+    assert from_conflict == ["clarify_conflict", "recategorise"]
     assert BY_ACTION["clarify_conflict"].roles == {"administrative_secretary"}
+    assert set(BY_ACTION["recategorise"].targets.values()) == {None}
 
 
 def test_terminal_states_accept_no_action():

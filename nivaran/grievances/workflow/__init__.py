@@ -12,6 +12,7 @@ from nivaran.grievances.workflow.sweep import SweepResult, grievances_sweep
 from nivaran.grievances.workflow.table import (
     ACTIVE,
     BY_ACTION,
+    PENDING,
     STATES,
     TERMINAL,
     TRANSITIONS,
@@ -21,6 +22,7 @@ from nivaran.grievances.workflow.table import (
 __all__ = [
     "ACTIVE",
     "BY_ACTION",
+    "PENDING",
     "STATES",
     "TERMINAL",
     "TRANSITIONS",

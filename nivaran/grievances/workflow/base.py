@@ -21,6 +21,9 @@ from nivaran.profiles.loader import Profile
 ACTIVE = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.REOPENED})
 # What waits on an officer: the active states, and a conflict waiting on the secretary.
 WAITING = ACTIVE | {Status.CONFLICT}
+# Still pending: waiting on an officer, on the secretary (conflict) or on the citizen's word
+# about the ATR. What a split or merge of its complaint type moves (`recategorise`).
+PENDING = WAITING | {Status.ATR_SUBMITTED}
 TOP_LEVEL = 4
 
 

@@ -1,8 +1,8 @@
 """The grievance lifecycle as a table: state, action, next state, roles, reach, guard.
 
 Each row names its handler and guard; they live in a module per capability
-(`lifecycle`, `quality_loop`, `routing`, `merging`). What an action is for is its handler's
-docstring. `docs/workflow.md` shows this table, generated from it.
+(`lifecycle`, `quality_loop`, `routing`, `merging`, `categorising`). What an action is for
+is its handler's docstring. `docs/workflow.md` shows this table, generated from it.
 """
 
 from __future__ import annotations
@@ -10,12 +10,28 @@ from __future__ import annotations
 from nivaran.accounts.roles import POST_ROLES, Role
 from nivaran.grievances import inputs
 from nivaran.grievances.models import Status
+from nivaran.grievances.workflow import categorising, merging, routing
 from nivaran.grievances.workflow import lifecycle as life
-from nivaran.grievances.workflow import merging, routing
 from nivaran.grievances.workflow import quality_loop as loop
-from nivaran.grievances.workflow.base import ACTIVE, TOP_LEVEL, WAITING, Reach, Transition
+from nivaran.grievances.workflow.base import (
+    ACTIVE,
+    PENDING,
+    TOP_LEVEL,
+    WAITING,
+    Reach,
+    Transition,
+)
 
-__all__ = ["ACTIVE", "BY_ACTION", "STATES", "TERMINAL", "TOP_LEVEL", "TRANSITIONS", "WAITING"]
+__all__ = [
+    "ACTIVE",
+    "BY_ACTION",
+    "PENDING",
+    "STATES",
+    "TERMINAL",
+    "TOP_LEVEL",
+    "TRANSITIONS",
+    "WAITING",
+]
 
 S = Status
 OFFICERS = frozenset(POST_ROLES)
@@ -75,6 +91,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     T("share_whatsapp", ACTIVE, {"done": None}, OFFICERS, JURISDICTION,
       routing.share_whatsapp, inputs.ShareWhatsappInput, guard=routing.guard_share,
       offered=False),
+    T("recategorise", PENDING, {"done": None}, SECRETARY | {Role.PLATFORM_ADMIN}, JURISDICTION,
+      categorising.recategorise, inputs.RecategoriseInput, offered=False),
     T("merge", ACTIVE, {"done": S.MERGED}, REROUTERS, JURISDICTION,
       merging.merge, inputs.MergeInput, guard=merging.guard_merge,
       prepare=merging.prepare_merge),
