@@ -54,6 +54,7 @@ def every_page(world) -> list[str]:
         "service_request_id": grievance.number,
         "code": world.department.code,  # /org/levels/<code>/
         "category_code": "REV-OTH",  # /categories/<code>/types/<category_code>/ (+ assistant)
+        "kind": "department",  # /analytics/weekly/<kind>/<code>/ and its downloads
     }
     urls = [
         _concrete(route, {**values, **dict.fromkeys(_ids(route), "1")})
