@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.utils import timezone
 
+from nivaran.analytics.rollups import rollups_refresh
 from nivaran.catalog.models import Category
 from nivaran.grievances.models import Grievance
 from nivaran.testing.browser import ARGS, CHROMIUM, PHONE, artifacts, csp_violations
@@ -49,6 +50,7 @@ def test_the_secretary_merges_a_type_on_a_phone(live_server, live_world: World):
     live_world.register(mobile="9876500009", at=now - timedelta(days=40))
     a = live_world.register(mobile="9876500010")
     b = live_world.register(mobile="9876500011")
+    rollups_refresh(now=now)  # the share is read from the analytics rollups
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     with sync_playwright() as playwright:
