@@ -325,6 +325,8 @@ NIVARAN_EXPORTS_POLL_MS = int(os.environ.get("EXPORTS_POLL_MS", "1500"))
 NIVARAN_SUGGEST_MAX_ROWS = int(os.environ.get("SUGGEST_MAX_ROWS", "200000"))
 NIVARAN_SUGGEST_KEEP_MODELS = int(os.environ.get("SUGGEST_KEEP_MODELS", "5"))
 NIVARAN_SUGGEST_RATE = os.environ.get("SUGGEST_RATE", "120/min")
+# The open-data figures (GET /api/v1/public/figures/): per client address, no sign-in.
+NIVARAN_PUBLIC_FIGURES_RATE = os.environ.get("PUBLIC_FIGURES_RATE", "30/min")
 
 # --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

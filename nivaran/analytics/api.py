@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone, translation
@@ -17,6 +18,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
@@ -33,6 +35,7 @@ from nivaran.analytics.packs import KINDS as PACK_KINDS
 from nivaran.analytics.packs import pack_subject, week_parse, weekly_pack
 from nivaran.analytics.ranking import COMPONENTS, SCOPES, Period, period_parse, ranking_compute
 from nivaran.analytics.rollups import local_day
+from nivaran.core.clients import client_address
 from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.grievances.api import ErrorSerializer
 from nivaran.grievances.models import Channel
@@ -479,7 +482,7 @@ class DashboardApi(APIView):
         assert isinstance(actor, User)
         params = request.query_params
         level = params.get("level") or None
-        if level is not None and not level.isdigit():
+        if level is not None and level not in ("1", "2", "3", "4"):
             raise InvalidInput(_("The dashboard's filters are not valid."),
                                fields={"level": [_("A level from 1 to 4.")]})  # fmt: skip
         board = dashboard_compute(
@@ -509,9 +512,23 @@ class DashboardApi(APIView):
         return Response(DashboardSerializer(body).data)
 
 
+class PublicFiguresThrottle(SimpleRateThrottle):
+    """Per client address (anyone may ask): PUBLIC_FIGURES_RATE."""
+
+    scope = "public_figures"
+
+    def get_rate(self) -> str:
+        rate: str = settings.NIVARAN_PUBLIC_FIGURES_RATE
+        return rate
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+
 class PublicFiguresApi(APIView):
     authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
+    throttle_classes = [PublicFiguresThrottle]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # The API's paths carry no language prefix: the names follow Accept-Language.
@@ -524,7 +541,7 @@ class PublicFiguresApi(APIView):
     @extend_schema(
         auth=[],
         parameters=DASHBOARD_PARAMETERS,
-        responses={200: PublicFiguresSerializer, 400: ErrorSerializer},
+        responses={200: PublicFiguresSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
         description="Open data (B7), no sign-in: registered, disposed, pending and overdue "
         "figures and rates per department and per district, as the public transparency "
         "page shows them. Counts only, no personal data. Names in the request's language "

@@ -19,15 +19,16 @@ from django.utils.translation import gettext as _
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.analytics.models import Drive, DriveDay, DriveMember
-from nivaran.analytics.packs import PACK_ROLES
+from nivaran.analytics.packs import PACK_ROLES, department_wide_posts
 from nivaran.analytics.rollups import local_day
 from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied
 from nivaran.geo.models import Area
 from nivaran.grievances.selectors import pending_matching, unfinished_among
-from nivaran.org.models import Department, Post
+from nivaran.org.models import Department
 
 MAX_MEMBERS = 50_000
+MAX_DRIVE_DAYS = 366
 DECLARERS_STATEWIDE = frozenset({Role.CMO_GRIEVANCE_CELL, Role.PLATFORM_ADMIN})
 
 
@@ -39,7 +40,7 @@ def drive_departments(*, actor: User) -> QuerySet[Department]:
     if actor.role in DECLARERS_STATEWIDE:
         return departments
     if actor.role in PACK_ROLES:
-        return departments.filter(pk__in=Post.objects.filter(holder=actor).values("department"))
+        return departments.filter(pk__in=department_wide_posts(actor).values("department"))
     return departments.none()
 
 
@@ -94,7 +95,8 @@ def _resolve(department: Department, f: DriveFilter, now: datetime) -> dict[str,
     if f.older_than_days is not None:
         if not 0 <= f.older_than_days <= 3650:
             errors["older_than_days"] = [_("From 0 to 3650 days.")]
-        kwargs["registered_before"] = now - timedelta(days=f.older_than_days)
+        else:
+            kwargs["registered_before"] = now - timedelta(days=f.older_than_days)
     if f.overdue_only:
         kwargs["overdue_at"] = now
     if errors:
@@ -128,6 +130,11 @@ def drive_declare(
     if target_date <= local_day(now):
         raise InvalidInput(
             _("The target date must be after today."), fields={"target_date": [_("After today.")]}
+        )
+    if target_date > local_day(now) + timedelta(days=MAX_DRIVE_DAYS):
+        raise InvalidInput(
+            _("A drive lasts at most a year."),
+            fields={"target_date": [_("Within a year from today.")]},
         )
     matching = pending_matching(**_resolve(dept, filters, now))
     ids = list(matching.values_list("id", flat=True)[: MAX_MEMBERS + 1])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
@@ -20,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import STATEWIDE_ROLES, Role
 from nivaran.analytics.models import DailyFigure, PendingSnapshot
-from nivaran.analytics.ranking import Entry, Period, acts, ranking_compute
+from nivaran.analytics.ranking import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Entry,
+    Period,
+    acts,
+    ranking_compute,
+)
 from nivaran.analytics.rollups import local_day
 from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied
@@ -120,6 +127,8 @@ def week_parse(text: str | None, *, today: date) -> Period:
     if text:
         try:
             day = date.fromisoformat(text)
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise ValueError
         except ValueError:
             raise InvalidInput(
                 gettext("The week must be a date, YYYY-MM-DD."),
@@ -131,6 +140,12 @@ def week_parse(text: str | None, *, today: date) -> Period:
     return Period(start=start, end=start + timedelta(days=6))
 
 
+def department_wide_posts(actor: User) -> QuerySet[Post]:
+    """The actor's posts that cover a whole department (a post at the state's level): a
+    department's pack and drives are for those, not for a post of one district."""
+    return Post.objects.filter(holder=actor, department__isnull=False, area__parent__isnull=True)
+
+
 def pack_subjects(*, actor: User) -> list[Subject]:
     """The departments and districts whose pack the actor may open."""
     if not acts(actor) or actor.role == Role.CITIZEN:
@@ -140,7 +155,7 @@ def pack_subjects(*, actor: User) -> list[Subject]:
     if actor.role in STATEWIDE_ROLES:
         pass
     elif actor.role in PACK_ROLES:
-        mine = Post.objects.filter(holder=actor).values_list("department_id")
+        mine = department_wide_posts(actor).values_list("department_id")
         departments, districts = departments.filter(pk__in=mine), districts.none()
     elif actor.role == Role.DISTRICT_ADMINISTRATION:
         paths = list(Post.objects.filter(holder=actor).values_list("area__path", flat=True))

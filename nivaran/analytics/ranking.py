@@ -95,6 +95,8 @@ DEFAULT_GRADES = [
 ]
 SCOPES = ("department", "district", "officer")
 MAX_PERIOD_DAYS = 366
+# The years a period or a week may fall in: the platform's data, with room both ways.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,8 @@ def period_parse(text: str | None, *, today: date) -> Period:
         if not sep:
             raise ValueError
         period = Period(start=date.fromisoformat(first), end=date.fromisoformat(last))
+        if not (period.start.year >= FIRST_YEAR and period.end.year <= LAST_YEAR):
+            raise ValueError
     except ValueError:
         raise InvalidInput(
             _("The period must read YYYY-MM-DD..YYYY-MM-DD."),

@@ -27,6 +27,7 @@ from nivaran.geo.models import Area
 from nivaran.grievances.models import Status
 from nivaran.grievances.selectors import (
     FINISHED,
+    atr_submissions,
     event_days_since,
     events_for_replay,
     events_for_rollup,
@@ -42,6 +43,7 @@ DISPOSED = frozenset({Status.CLOSED, Status.REJECTED, Status.SPECIAL_CLOSED})
 WAITING = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.REOPENED, Status.CONFLICT})
 AGE_BUCKETS = ("age_0_7", "age_8_15", "age_16_30", "age_31_50", "age_over_50")
 FLOW_INDEX = {name: i for i, name in enumerate(FLOWS)}
+JUDGED_BY_ATR = "judged_by_atr"  # not a flow: a feedback closure whose ATR decides
 STOCK_INDEX = {name: i for i, name in enumerate(STOCKS)}
 
 
@@ -91,8 +93,12 @@ def flows_of(
         flows.append("disposed")
         flows.append({"closed": "closed", "rejected": "rejected"}.get(to_status, "special_closed"))
         # In time: by the deadline then in force, and never escalated (the sweep
-        # escalates only past a deadline, so a grievance above L1 was already late).
-        if level == 1 and due_at is not None and at <= due_at:
+        # escalates only past a deadline, so a grievance above L1 was already late). A
+        # closure on the citizen's feedback is judged by its ATR instead (`rollup_day`):
+        # the department reported then, whenever the feedback desk reached the citizen.
+        if action == "record_feedback":
+            flows.append(JUDGED_BY_ATR)
+        elif level == 1 and due_at is not None and at <= due_at:
             flows.append("disposed_in_time")
     if action == "record_feedback":
         outcome = data.get("outcome")
@@ -128,6 +134,7 @@ def rollup_day(day: date, *, districts: Districts | None = None) -> DayResult:
     start, end = day_bounds(day)
     cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(FLOWS))
     events = 0
+    by_atr: list[tuple[tuple[Any, ...], int, datetime]] = []
     for (
         dept,
         area,
@@ -141,6 +148,7 @@ def rollup_day(day: date, *, districts: Districts | None = None) -> DayResult:
         due,
         officer,
         data,
+        gid,
     ) in events_for_rollup(since=start, until=end):
         events += 1
         flows = flows_of(action, frm, to, level, at, due, data)
@@ -148,12 +156,25 @@ def rollup_day(day: date, *, districts: Districts | None = None) -> DayResult:
             continue
         data = data or {}
         for flow in flows:
+            if flow == JUDGED_BY_ATR:
+                by_atr.append(((dept, districts.of(area), cat, channel, officer), gid, at))
+                continue
             who, where = officer, dept
             if flow == "escalated":
                 who = data.get("from_officer")
             elif flow == "transferred_out":
                 who, where = data.get("from_officer"), data["from_department"]
             cells[(where, districts.of(area), cat, channel, who)][FLOW_INDEX[flow]] += 1
+    if by_atr:
+        reports: dict[int, list[tuple[datetime, datetime | None, int]]] = defaultdict(list)
+        for gid, at, due, level in atr_submissions(grievance_ids={g for _k, g, _a in by_atr}):
+            reports[gid].append((at, due, level))
+        for key, gid, closed_at in by_atr:
+            earlier = [r for r in reports.get(gid, []) if r[0] <= closed_at]
+            if earlier:
+                at, due, level = earlier[-1]
+                if level == 1 and due is not None and at <= due:
+                    cells[key][FLOW_INDEX["disposed_in_time"]] += 1
     rows = [
         DailyFigure(
             day=day,

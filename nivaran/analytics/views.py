@@ -47,7 +47,7 @@ from nivaran.analytics.rollups import local_day
 from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Channel
-from nivaran.grievances.selectors import unfinished_among
+from nivaran.grievances.selectors import grievances_visible_to, unfinished_among
 from nivaran.org.models import Department
 from nivaran.profiles.loader import active_profile
 from nivaran.web.errors import field_errors, shows_domain_errors
@@ -315,9 +315,13 @@ def drive_page(request: HttpRequest, drive_id: int) -> HttpResponse:
              "color": "#6c757d"},
         ],
     }  # fmt: skip
-    pending = unfinished_among(drive.members.values("grievance_id")).values_list(
-        "number", flat=True
-    )[:100]
+    # Only the numbers the viewer could open themselves.
+    visible = grievances_visible_to(actor=_actor(request)).values("pk")
+    pending = (
+        unfinished_among(drive.members.values("grievance_id"))
+        .filter(pk__in=visible)
+        .values_list("number", flat=True)[:100]
+    )
     return render(
         request,
         "analytics/drive.html",
@@ -327,7 +331,7 @@ def drive_page(request: HttpRequest, drive_id: int) -> HttpResponse:
 
 def _filters(request: HttpRequest) -> DashboardFilters:
     level = request.GET.get("level") or None
-    if level is not None and not level.isdigit():
+    if level is not None and level not in ("1", "2", "3", "4"):
         raise InvalidInput(_("The dashboard's filters are not valid."),
                            fields={"level": [_("A level from 1 to 4.")]})  # fmt: skip
     return DashboardFilters(

@@ -230,10 +230,24 @@ def _open_type(c: Category) -> None:
         )
 
 
+MAX_MOVE = 2_000
+
+
 def _move(
     *, actor: User, grievance_ids: Sequence[int], to: Category, reason: str, at: datetime
 ) -> list[str]:
-    """Each grievance moved through the workflow's door; the numbers moved."""
+    """Each grievance moved through the workflow's door; the numbers moved. One request
+    moves at most MAX_MOVE (each is a workflow action with its history and lock): a
+    larger pile is split or merged in parts."""
+    if len(grievance_ids) > MAX_MOVE:
+        raise InvalidInput(
+            _(
+                "At most %(max)s pending grievances move at once; this would move "
+                "%(count)s. Move them in parts (split by a narrower choice)."
+            )
+            % {"max": MAX_MOVE, "count": len(grievance_ids)},
+            fields={"grievances": [_("Too many to move at once.")]},
+        )
     numbers = []
     for gid in grievance_ids:
         g = grievance_act(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -233,7 +233,12 @@ ROLLUP_EVENT_FIELDS = (
     "due_at",
     "assigned_to_id",
     "data",
+    "grievance_id",
 )
+# Actions after which a grievance counts for another department or type: the days of all
+# its earlier events are recomputed too (their figures follow the grievance's current
+# department and type).
+REATTRIBUTING = ("transfer", "mark_out_of_jurisdiction", "change_type", "recategorise")
 
 
 def events_for_rollup(*, since: datetime, until: datetime) -> Iterator[tuple[Any, ...]]:
@@ -254,13 +259,33 @@ def event_days_since(*, event_id: int, tz: Any) -> tuple[int, list[Any]]:
     top = events.aggregate(m=Max("id"))["m"]
     if top is None:
         return event_id, []
-    days = (
+    days = set(
         events.annotate(day=TruncDate("at", tzinfo=tz))
         .order_by()
         .values_list("day", flat=True)
         .distinct()
     )
+    moved = events.filter(action__in=REATTRIBUTING).values("grievance_id")
+    days |= set(
+        GrievanceEvent.objects.filter(grievance_id__in=moved)
+        .annotate(day=TruncDate("at", tzinfo=tz))
+        .order_by()
+        .values_list("day", flat=True)
+        .distinct()
+    )
     return int(top), sorted(days)
+
+
+def atr_submissions(*, grievance_ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
+    """The `submit_atr` events of these grievances as (grievance id, at, due_at, level),
+    in time order: when a closure after the citizen's feedback was reported, and the
+    deadline in force then."""
+    return (
+        GrievanceEvent.objects.filter(grievance_id__in=list(grievance_ids), action="submit_atr")
+        .order_by("grievance_id", "at", "id")
+        .values_list("grievance_id", "at", "due_at", "level")
+        .iterator(chunk_size=5000)
+    )
 
 
 def pending_for_rollup(*, at: datetime) -> Iterator[tuple[Any, ...]]:

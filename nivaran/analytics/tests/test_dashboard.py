@@ -114,3 +114,44 @@ def test_the_public_figures_need_no_sign_in_and_hold_no_personal_data(week):
     hindi = APIClient().get("/api/v1/public/figures/", QUERY, HTTP_ACCEPT_LANGUAGE="hi")
     assert "राजस्व" in hindi.content.decode()
     assert APIClient().get("/api/v1/public/figures/", {"period": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "9999-12-25..9999-12-31"},
+        {"period": "0001-01-01..0001-01-07"},
+        {"level": "²"},
+        {"level": "9" * 5000},
+        {"start": "2026-02-30", "end": "2026-03-01"},
+    ],
+)
+def test_edge_queries_are_400_not_500(week, query):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(week["cmo"])
+    assert client.get("/api/v1/analytics/dashboard/", query).status_code == 400
+    assert client.get("/api/v1/analytics/ranking/", query).status_code in (200, 400)
+    page = APIClient()
+    page.force_login(week["cmo"])
+    assert page.get("/analytics/", query).status_code == 400
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-03", "1999-12-31"])
+def test_a_week_at_the_calendars_edge_is_400(week, day):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(week["cmo"])
+    url = "/api/v1/analytics/weekly-packs/department/REV/"
+    assert client.get(url, {"week": day}).status_code == 400
+
+
+def test_the_public_figures_are_throttled(week, settings):
+    from rest_framework.test import APIClient
+
+    settings.NIVARAN_PUBLIC_FIGURES_RATE = "3/min"
+    client = APIClient()
+    codes = [client.get("/api/v1/public/figures/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]

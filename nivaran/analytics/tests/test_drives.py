@@ -138,3 +138,37 @@ def test_the_drive_pages(world, backlog, client):
     html = page.content.decode()
     assert 'data-chart="burn-down"' in html and backlog[0].number in html
     assert f'data-testid="total">{drive.total}<' in html
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"target_date": date(9999, 12, 31)}, "target_date"),
+        ({"target_date": date(2028, 1, 1)}, "target_date"),
+        ({"filters": DriveFilter(older_than_days=1_000_000)}, "older_than_days"),
+    ],
+)
+def test_a_drive_too_long_or_too_old_is_refused(world, backlog, extra, field):
+    with pytest.raises(InvalidInput) as caught:
+        declare(world, **extra)
+    assert field in caught.value.fields
+
+
+def test_a_district_posts_department_role_declares_no_drive_and_opens_no_pack(world, backlog):
+    """A nodal officer whose post covers one district does not reach the department's
+    statewide drives and pack."""
+    from nivaran.accounts.models import User
+    from nivaran.analytics.packs import pack_subjects
+    from nivaran.org.models import Designation, Post
+
+    local = User.objects.create(username="local_nodal", role="nodal_officer", mobile="9000000077")
+    Post.objects.create(code="REV-NODAL-ONE", title="Nodal, One", department=world.department,
+                        area=world.district, designation=Designation.objects.first(),
+                        holder=local)  # fmt: skip
+    declare(world)  # the secretary's statewide drive
+    with pytest.raises(PermissionDenied):
+        drive_declare(
+            actor=local, department="REV", name="x", target_date=date(2026, 11, 30),
+            filters=DriveFilter(), now=at(20, 10),
+        )  # fmt: skip
+    assert pack_subjects(actor=local) == []

@@ -265,3 +265,36 @@ def test_the_loader_refuses_a_bad_ranking(tmp_path, settings, ranking):
     finally:
         loader.DATA_DIR = original
         loader.load_profile.cache_clear()
+
+
+def test_a_transfer_moves_the_earlier_days_in_a_refresh_as_in_a_rebuild(world, monkeypatch):
+    from nivaran.analytics import rollups
+
+    monkeypatch.setattr(rollups, "OVERLAP", 0)  # as on a busy state: nothing re-read
+    g = world.register(at=at(23, 11))
+    rollups_refresh(now=at(23, 23))
+    transfer = {"department": "PWR", "category": "PWR-SUP", "reason": "A power matter"}
+    act(world, "officer_l1", g, "transfer", transfer, at(25, 11))
+    rollups_refresh(now=at(25, 23))
+
+    def registered_on_23rd() -> dict[str, int]:
+        rows = DailyFigure.objects.filter(day=date(2026, 11, 23), registered__gt=0)
+        return {r.department.code: r.registered for r in rows.select_related("department")}
+
+    refreshed = registered_on_23rd()
+    rollups_rebuild(now=at(25, 23))
+    assert refreshed == registered_on_23rd() == {"PWR": 1}
+
+
+def test_a_closure_on_feedback_is_in_time_by_its_atr(world):
+    """The officer reported an hour after registration; the feedback desk reached the
+    citizen three weeks later, long after the deadline: still disposed in time."""
+    g = world.register(at=at(2, 11))
+    act(world, "officer_l1", g, "submit_atr", {"summary": "Mutation entered"}, at(2, 12))
+    act(world, "feedback", g, "record_feedback", {"outcome": "satisfied"}, at(23, 13))
+    late = world.register(at=at(2, 11, 30), mobile="9876500020")
+    act(world, "officer_l1", late, "reject", {"reason": "Not a grievance"}, at(23, 14))
+    rollups_refresh(now=at(29, 23))
+    week = DailyFigure.objects.filter(day=date(2026, 11, 23))
+    assert sum(week.values_list("disposed", flat=True)) == 2
+    assert sum(week.values_list("disposed_in_time", flat=True)) == 1

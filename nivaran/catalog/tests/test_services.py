@@ -397,3 +397,19 @@ def test_the_admin_shows_the_log_read_only(world: World):
     change = CategoryChange.objects.get()
     assert client.get(f"/admin/catalog/categorychange/{change.pk}/change/").status_code == 200
     assert client.get("/admin/catalog/categorychange/add/").status_code == 403
+
+
+def test_a_move_larger_than_the_limit_is_refused_and_nothing_changes(world, monkeypatch):
+    from nivaran.catalog import services as catalog_services
+    from nivaran.catalog.models import Category
+    from nivaran.core.errors import InvalidInput
+
+    monkeypatch.setattr(catalog_services, "MAX_MOVE", 1)
+    world.register(mobile="9876500031")
+    world.register(mobile="9876500032")
+    into = Category.objects.create(department=world.department, code="REV-LAND-NEW", name="New")
+    with pytest.raises(InvalidInput):
+        catalog_services.category_merge(
+            actor=world["secretary"], code=world.category.code, into=into.code, reason="Same"
+        )
+    assert Category.objects.get(pk=world.category.pk).is_active
