@@ -163,7 +163,7 @@ def test_a_district_posts_department_role_declares_no_drive_and_opens_no_pack(wo
 
     local = User.objects.create(username="local_nodal", role="nodal_officer", mobile="9000000077")
     Post.objects.create(code="REV-NODAL-ONE", title="Nodal, One", department=world.department,
-                        area=world.district, designation=Designation.objects.first(),
+                        area=world.district, designation=Designation.objects.earliest("pk"),
                         holder=local)  # fmt: skip
     declare(world)  # the secretary's statewide drive
     with pytest.raises(PermissionDenied):
