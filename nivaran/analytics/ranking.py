@@ -46,37 +46,37 @@ class Component:
         return rate if self.higher_is_better else 1.0 - min(rate, 1.0)
 
 
-C, L = Component, gettext_lazy
+C = Component
 COMPONENTS: dict[str, Component] = {
     c.code: c
     for c in (
-        C("disposed_in_time", L("Disposed within the deadline"),
+        C("disposed_in_time", gettext_lazy("Disposed within the deadline"),
           lambda t: t["disposed_in_time"], lambda t: t["disposed"], True,
-          explain=L("disposals at L1 by the deadline then in force / disposals")),
-        C("satisfaction", L("Citizen satisfaction"),
+          explain=gettext_lazy("disposals at L1 by the deadline then in force / disposals")),
+        C("satisfaction", gettext_lazy("Citizen satisfaction"),
           lambda t: t["satisfied"], lambda t: t["feedback_answered"], True,
-          explain=L("satisfied / feedback answered (satisfied or not)")),
-        C("pending_beyond_deadline", L("Pending beyond the deadline"),
+          explain=gettext_lazy("satisfied / feedback answered (satisfied or not)")),
+        C("pending_beyond_deadline", gettext_lazy("Pending beyond the deadline"),
           lambda t: t["overdue"], lambda t: t["waiting"], False, stock=True,
-          explain=L("1 - overdue / waiting on an officer, at the period's end")),
-        C("pending_over_50_days", L("Pending over 50 days"),
+          explain=gettext_lazy("1 - overdue / waiting on an officer, at the period's end")),
+        C("pending_over_50_days", gettext_lazy("Pending over 50 days"),
           lambda t: t["age_over_50"], lambda t: t["pending"], False, stock=True,
-          explain=L("1 - pending over 50 days / pending, at the period's end")),
-        C("special_close_share", L("Special-close share"),
+          explain=gettext_lazy("1 - pending over 50 days / pending, at the period's end")),
+        C("special_close_share", gettext_lazy("Special-close share"),
           lambda t: t["special_closed"], lambda t: t["disposed"], False,
-          explain=L("1 - special closes / disposals")),
-        C("reopen_conflict_rate", L("Reopened or in conflict"),
+          explain=gettext_lazy("1 - special closes / disposals")),
+        C("reopen_conflict_rate", gettext_lazy("Reopened or in conflict"),
           lambda t: t["reopened"] + t["conflicts"], lambda t: t["disposed"], False,
-          explain=L("1 - (reopened + conflicts) / disposals")),
-        C("recall_rate", L("Recalled after a field visit"),
+          explain=gettext_lazy("1 - (reopened + conflicts) / disposals")),
+        C("recall_rate", gettext_lazy("Recalled after a field visit"),
           lambda t: t["recalled"], lambda t: t["disposed"], False,
-          explain=L("1 - recalls / disposals")),
-        C("poor_quality_closure", L("Closed with low quality"),
+          explain=gettext_lazy("1 - recalls / disposals")),
+        C("poor_quality_closure", gettext_lazy("Closed with low quality"),
           lambda t: t["special_closed"] + t["recalled"], lambda t: t["disposed"], False,
-          explain=L("1 - (special closes + recalls) / disposals")),
-        C("not_attended", L("Not attended in time"),
+          explain=gettext_lazy("1 - (special closes + recalls) / disposals")),
+        C("not_attended", gettext_lazy("Not attended in time"),
           lambda t: t["escalated"], lambda t: t["registered"], False,
-          explain=L("1 - escalations by the sweep / grievances registered")),
+          explain=gettext_lazy("1 - escalations by the sweep / grievances registered")),
     )
 }  # fmt: skip
 DEFAULT_WEIGHTS = {

@@ -180,6 +180,7 @@ def test_the_ranking_page_in_hindi(week, client):
         "/hi/analytics/ranking/", {"start": "2026-11-23", "end": "2026-11-29"}
     ).content.decode()
     assert "राजस्व" in page
+    assert "नागरिक संतुष्टि" in page and "Citizen satisfaction" not in page  # the components
 
 
 def test_a_citizen_gets_no_ranking_page(week, client):
