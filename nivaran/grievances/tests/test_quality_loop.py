@@ -582,6 +582,9 @@ def test_the_conflict_sms_gives_the_secretary_the_new_deadline(world):
 
 def test_a_pending_visit_checks_the_latest_atr_and_a_stale_finding_recalls_nothing(world, settings):
     settings.NIVARAN_PROFILE = "west_bengal"
+    # The visits are made by hand below: the profile's 10 % sample must not pick one too
+    # (it did, for some grievance ids, and the hand-made pending visit then collided).
+    active_profile().rules["field_validation_sample_percent"] = 0
     number = with_atr(world)
     g = Grievance.objects.get(number=number)
     first = ActionTakenReport.objects.get(grievance=g)
