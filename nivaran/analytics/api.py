@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,12 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
-from nivaran.analytics.dashboard import DashboardFilters, dashboard_compute, transparency_figures
+from nivaran.analytics.dashboard import (
+    dashboard_compute,
+    dashboard_filters,
+    dashboard_period,
+    transparency_figures,
+)
 from nivaran.analytics.drives import (
     DriveFilter,
     drive_burn_down,
@@ -444,13 +448,8 @@ class DashboardSerializer(serializers.Serializer[Any]):
     departments = FiguresRowSerializer(many=True)
 
 
-def _period_or_default(request: Request, days: int = 30) -> Period:
-    start, end = request.query_params.get("start"), request.query_params.get("end")
-    today = local_day(timezone.now())
-    if not start and not end and not request.query_params.get("period"):
-        return Period(start=today - timedelta(days=days - 1), end=today)
-    text = request.query_params.get("period") or f"{start}..{end}"
-    return period_parse(text, today=today)
+def _period_or_default(request: Request) -> Period:
+    return dashboard_period(request.query_params, today=local_day(timezone.now()))
 
 
 DASHBOARD_PARAMETERS = [
@@ -480,21 +479,10 @@ class DashboardApi(APIView):
     def get(self, request: Request) -> Response:
         actor = request.user
         assert isinstance(actor, User)
-        params = request.query_params
-        level = params.get("level") or None
-        if level is not None and level not in ("1", "2", "3", "4"):
-            raise InvalidInput(_("The dashboard's filters are not valid."),
-                               fields={"level": [_("A level from 1 to 4.")]})  # fmt: skip
         board = dashboard_compute(
             actor=actor,
             period=_period_or_default(request),
-            filters=DashboardFilters(
-                department=params.get("department") or None,
-                district=params.get("district") or None,
-                category=params.get("category") or None,
-                level=int(level) if level else None,
-                channel=params.get("channel") or None,
-            ),
+            filters=dashboard_filters(request.query_params),
         )
         body = {
             "period": {"start": board.period.start, "end": board.period.end},

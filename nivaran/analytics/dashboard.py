@@ -8,6 +8,7 @@ department, district and level filters (a snapshot is not kept by type or channe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from nivaran.accounts.models import User
 from nivaran.accounts.roles import STATEWIDE_ROLES, Role
 from nivaran.analytics.models import FLOWS, STOCKS, DailyFigure, PendingSnapshot
 from nivaran.analytics.packs import AGE_LABELS, named
-from nivaran.analytics.ranking import Period
+from nivaran.analytics.ranking import Period, period_parse
 from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.geo.models import Area
@@ -51,6 +52,32 @@ class Dashboard:
     categories: list[tuple[str, str, int]]
     districts: list[dict[str, Any]]
     departments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def dashboard_period(params: Mapping[str, Any], *, today: date, days: int = 30) -> Period:
+    """The period a request asks for (`period=`, or `start=` and `end=`); by default the
+    last `days` days, today included."""
+    start, end, text = params.get("start"), params.get("end"), params.get("period")
+    if not (start or end or text):
+        return Period(start=today - timedelta(days=days - 1), end=today)
+    return period_parse(text or f"{start}..{end}", today=today)
+
+
+def dashboard_filters(params: Mapping[str, Any]) -> DashboardFilters:
+    """The dashboard's filters from a request's parameters (validated by the compute)."""
+    level = params.get("level") or None
+    if level is not None and level not in ("1", "2", "3", "4"):
+        raise InvalidInput(
+            _("The dashboard's filters are not valid."),
+            fields={"level": [_("A level from 1 to 4.")]},
+        )
+    return DashboardFilters(
+        department=params.get("department") or None,
+        district=params.get("district") or None,
+        category=params.get("category") or None,
+        level=int(level) if level else None,
+        channel=params.get("channel") or None,
+    )
 
 
 def reach_q(actor: User) -> Q | None:

@@ -23,6 +23,8 @@ from nivaran.analytics.dashboard import (
     Dashboard,
     DashboardFilters,
     dashboard_compute,
+    dashboard_filters,
+    dashboard_period,
     transparency_figures,
 )
 from nivaran.analytics.documents import pack_pdf, pack_xlsx
@@ -330,27 +332,11 @@ def drive_page(request: HttpRequest, drive_id: int) -> HttpResponse:
 
 
 def _filters(request: HttpRequest) -> DashboardFilters:
-    level = request.GET.get("level") or None
-    if level is not None and level not in ("1", "2", "3", "4"):
-        raise InvalidInput(_("The dashboard's filters are not valid."),
-                           fields={"level": [_("A level from 1 to 4.")]})  # fmt: skip
-    return DashboardFilters(
-        department=request.GET.get("department") or None,
-        district=request.GET.get("district") or None,
-        category=request.GET.get("category") or None,
-        level=int(level) if level else None,
-        channel=request.GET.get("channel") or None,
-    )
+    return dashboard_filters(request.GET)
 
 
 def _dashboard_period(request: HttpRequest) -> Period:
-    """The dashboard's period: by default the last 30 days, today included."""
-    start, end = request.GET.get("start"), request.GET.get("end")
-    text = request.GET.get("period") or (f"{start}..{end}" if start and end else None)
-    today = local_day(timezone.now())
-    if not text:
-        return Period(start=today - timedelta(days=29), end=today)
-    return period_parse(text, today=today)
+    return dashboard_period(request.GET, today=local_day(timezone.now()))
 
 
 def _charts(board: Dashboard) -> dict[str, Any]:
