@@ -32,5 +32,6 @@
         scales: spec.type === "doughnut" ? {} : { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked, beginAtZero: true } }
       }
     });
+    canvas.setAttribute("data-drawn", "true"); // drawn (no animation): tests wait for it
   });
 })();
