@@ -33,6 +33,15 @@ class SystemicCodeName(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
+class SystemicDistrictCount(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField(
+        allow_null=True,
+        help_text="A cluster: its grievances in the district in the tested weeks (else null).",
+    )
+
+
 class SystemicWeekCount(serializers.Serializer[Any]):
     week = serializers.DateField(help_text="The Monday of the week (the state's time zone).")
     count = serializers.IntegerField()
@@ -51,7 +60,9 @@ class SystemicIssueSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=IssueKind.choices,
         help_text="spike: one week far above the cell's baseline; persistent: the last "
-        "weeks above it, week after week; widespread: one type elevated in many districts.",
+        "weeks above it, week after week; widespread: one type elevated in many districts; "
+        "cluster: complaints of one type saying the same thing in several districts, week "
+        "after week, far more often than before.",
     )
     status = serializers.ChoiceField(choices=IssueStatus.choices)
     category = SystemicCodeName(help_text="The complaint type.")
@@ -61,20 +72,34 @@ class SystemicIssueSerializer(serializers.Serializer[Any]):
     )
     week = serializers.DateField(help_text="The Monday of the latest week tested.")
     count = serializers.IntegerField(
-        help_text="Grievances registered in the tested week(s): for persistent, the window."
+        help_text="Grievances registered in the tested week(s): for persistent and cluster, "
+        "the window."
     )
     baseline = serializers.FloatField(help_text="The expected count from the baseline weeks.")
     variance = serializers.FloatField()
     method = serializers.CharField(
         help_text="poisson, negative_binomial (over-dispersed baseline) or "
-        "binomial_over_districts (widespread); see docs/systemic.md."
+        "binomial_over_districts (widespread) or text_cluster (cluster); see docs/systemic.md."
     )
     p_value = serializers.FloatField(help_text="Upper-tail probability under the baseline.")
     score = serializers.FloatField(help_text="(count - baseline) / sqrt(variance).")
     alpha = serializers.FloatField(help_text="The false-alarm rate it was flagged at.")
     baseline_weeks = serializers.IntegerField()
     weeks = SystemicWeekCount(many=True, help_text="The evidence: the weekly counts, oldest first.")
-    districts = SystemicCodeName(many=True, help_text="Widespread: the districts found elevated.")
+    districts = SystemicDistrictCount(
+        many=True,
+        help_text="Widespread: the districts found elevated; cluster: the districts of its "
+        "grievances in the tested weeks, each with its count.",
+    )
+    topic = serializers.CharField(
+        allow_blank=True,
+        help_text="A cluster: its key terms (script-neutral spellings or concepts), sorted; "
+        "blank for other kinds.",
+    )
+    terms = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="A cluster: the terms its complaints share most, strongest first.",
+    )
     sample_grievances = serializers.ListField(
         child=serializers.CharField(),
         help_text="A few grievance numbers of the finding, only those the caller may open.",
@@ -127,9 +152,11 @@ def issue_bodies(*, actor: User, issues: list[SystemicIssue]) -> list[dict[str, 
                     )
                 ],
                 "districts": [
-                    {"code": d.get("code", ""), "name": d.get("name", "")}
+                    {"code": d.get("code", ""), "name": d.get("name", ""), "count": d.get("count")}
                     for d in evidence.get("districts", [])
                 ],
+                "topic": issue.topic,
+                "terms": list(evidence.get("terms", [])),
                 "sample_grievances": [n for n in issue.sample_numbers if n in visible],
                 "first_seen": issue.first_seen,
                 "last_seen": issue.last_seen,

@@ -14,6 +14,7 @@ class IssueKind(models.TextChoices):
     SPIKE = "spike", _("Spike")
     PERSISTENT = "persistent", _("Persistently elevated")
     WIDESPREAD = "widespread", _("Elevated in many districts")
+    CLUSTER = "cluster", _("Similar complaints across districts")
 
 
 class IssueStatus(models.TextChoices):
@@ -23,8 +24,9 @@ class IssueStatus(models.TextChoices):
 
 class SystemicIssue(models.Model):
     """One finding of the detector: a complaint type in a district (or the whole state) in
-    a week, with its evidence. Written by `services.systemic_detect`, one row per
-    (kind, type, district, week): a re-run of the same week updates it."""
+    a week, with its evidence; a cluster of similar texts of one type across districts.
+    Written by `services.systemic_detect`, one row per (kind, type, district, topic, week):
+    a re-run of the same week updates it."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=IssueKind.choices)
     category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="+")
@@ -34,6 +36,8 @@ class SystemicIssue(models.Model):
         "geo.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     district_key = models.CharField(max_length=400, blank=True, default="")
+    # A cluster's key among its type's issues of the week: its top terms, sorted ("" else).
+    topic = models.CharField(_("topic"), max_length=200, blank=True, default="")
     # The district's path, or the state's for a statewide finding: scoped like a grievance.
     area_path = models.CharField(max_length=400)
     week = models.DateField(_("week"), help_text=_("The Monday of the week tested."))
@@ -67,7 +71,8 @@ class SystemicIssue(models.Model):
         verbose_name_plural = _("systemic issues")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "category", "district_key", "week"], name="systemic_issue_once"
+                fields=["kind", "category", "district_key", "topic", "week"],
+                name="systemic_issue_once_topic",
             )
         ]
         indexes = [

@@ -4,8 +4,12 @@ user may see. Every read is scoped to the acting user; grievances are only count
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Substr, TruncWeek
@@ -14,12 +18,14 @@ from django.utils.translation import gettext as _
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
 from nivaran.core.errors import NotFound, PermissionDenied
+from nivaran.duplicates.normalise import text_terms
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Grievance
 from nivaran.grievances.selectors import grievances_visible_to
 from nivaran.org.models import Post
 from nivaran.org.selectors import jurisdiction_q, user_jurisdictions
 from nivaran.profiles.loader import active_profile
+from nivaran.systemic.clusters import Text
 from nivaran.systemic.detection import WEEK, Counts
 from nivaran.systemic.models import SystemicIssue
 
@@ -108,6 +114,58 @@ def sample_numbers(
         .values_list("number", flat=True)[:limit]
     )
     return [n for n in numbers if n]
+
+
+def cluster_candidates(
+    counts: Counts, *, tested: list[date], min_count: int, min_districts: int
+) -> list[int]:
+    """The complaint types whose texts may hold a cluster: in the tested weeks, at least
+    `min_count` grievances in at least `min_districts` districts (from the weekly counts
+    the detector already has, so the texts of other types are never read)."""
+    weeks = set(tested)
+    totals: dict[int, int] = defaultdict(int)
+    districts: dict[int, set[str]] = defaultdict(set)
+    for (category_id, district), per_week in counts.items():
+        n = sum(c for w, c in per_week.items() if w in weeks)
+        if n:
+            totals[category_id] += n
+            districts[category_id].add(district)
+    return sorted(
+        c for c, n in totals.items() if n >= min_count and len(districts[c]) >= min_districts
+    )
+
+
+def cluster_texts(
+    *, category_ids: list[int], first_week: date, last_week: date
+) -> Iterator[tuple[int, Iterator[Text]]]:
+    """Per complaint type (in id order), its grievances registered from `first_week`
+    through `last_week` as the clustering reads them, newest first: one streamed query
+    over the `registered_at` range, never the whole table, and one type's texts in memory
+    at a time."""
+    tz = state_tz()
+    rows = (
+        Grievance.objects.filter(
+            category_id__in=category_ids,
+            registered_at__gte=week_start(first_week, tz),
+            registered_at__lt=week_start(last_week + WEEK, tz),
+        )
+        .annotate(district=district_path_expression())
+        .order_by("category_id", "-registered_at", "-id")
+        .values_list("category_id", "registered_at", "district", "number", "description")
+        .iterator(chunk_size=2000)
+    )
+
+    def texts(group: Iterator[tuple[Any, ...]]) -> Iterator[Text]:
+        for _category_id, registered_at, district, number, description in group:
+            yield Text(
+                terms=text_terms(description or ""),
+                week=week_of(registered_at, tz),
+                district=district,
+                number=number or "",
+            )
+
+    for category_id, group in groupby(rows, key=itemgetter(0)):
+        yield category_id, texts(group)
 
 
 # --- Who sees which issue ------------------------------------------------------------

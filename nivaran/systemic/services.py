@@ -15,8 +15,9 @@ from nivaran.catalog.models import Category
 from nivaran.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from nivaran.geo.models import Area
 from nivaran.systemic import selectors
-from nivaran.systemic.detection import WEEK, Finding, Params, detect
-from nivaran.systemic.models import Acknowledgement, IssueStatus, SystemicIssue
+from nivaran.systemic.clusters import ClusterFinding, ClusterParams, clusters
+from nivaran.systemic.detection import WEEK, Counts, Finding, Params, detect, weeks_ending
+from nivaran.systemic.models import Acknowledgement, IssueKind, IssueStatus, SystemicIssue
 
 MAX_NOTE = 4000
 
@@ -31,40 +32,88 @@ class DetectResult:
 
 
 def systemic_detect(
-    *, now: datetime | None = None, week: date | None = None, params: Params | None = None
+    *,
+    now: datetime | None = None,
+    week: date | None = None,
+    params: Params | None = None,
+    cluster_params: ClusterParams | None = None,
 ) -> DetectResult:
     """Run the detector on the latest complete week (or `week`, any day of it) and write
-    what it finds. Idempotent: one row per (kind, type, district, week), updated on a
-    re-run; an issue's status and acknowledgement are kept."""
+    what it finds: spikes, persistent and widespread cells from the weekly counts, then
+    clusters of similar texts. Idempotent: one row per (kind, type, district, topic,
+    week), updated on a re-run; an issue's status and acknowledgement are kept."""
     now = now or timezone.now()
     params = params or Params()
+    cluster_params = cluster_params or ClusterParams()
     tested = selectors.week_of(selectors.week_start(week)) if week else None
     tested = tested or selectors.latest_complete_week(now)
     first = tested - WEEK * (params.weeks_needed - 1)
     counts = selectors.weekly_counts(first_week=first, last_week=tested)
-    findings = detect(counts, week=tested, params=params, data_since=selectors.data_since())
+    since = selectors.data_since()
+    findings = detect(counts, week=tested, params=params, data_since=since)
+    found = (
+        _clusters(counts, first=first, week=tested, params=params, cluster_params=cluster_params)
+        if since is None or first >= since  # a young platform: no baseline to be new against
+        else []
+    )
     result = DetectResult(week=tested, cells=len(counts))
-    if not findings:
+    if not findings and not found:
         return result
     categories = {
         c.pk: c
-        for c in Category.objects.filter(pk__in={f.category_id for f in findings}).only(
-            "id", "department_id"
-        )
+        for c in Category.objects.filter(
+            pk__in={f.category_id for f in findings} | {f.category_id for f in found}
+        ).only("id", "department_id")
     }
-    paths = {f.district for f in findings if f.district} | {
-        d for f in findings for d in f.districts
-    }
+    paths = (
+        {f.district for f in findings if f.district}
+        | {d for f in findings for d in f.districts}
+        | {d for f in found for d in f.districts}
+    )
     areas = {a.path: a for a in Area.objects.filter(path__in=paths)}
     with transaction.atomic():
-        for finding in findings:
-            issue, created = _write(finding, categories[finding.category_id], areas, now, params)
-            result.issues.append(issue)
-            if created:
-                result.created += 1
-            else:
-                result.updated += 1
+        written = [
+            _write(finding, categories[finding.category_id], areas, now, params)
+            for finding in findings
+        ] + [
+            _write_cluster(
+                finding, categories[finding.category_id], areas, now, params, cluster_params
+            )
+            for finding in found
+        ]
+    for issue, created in written:
+        result.issues.append(issue)
+        if created:
+            result.created += 1
+        else:
+            result.updated += 1
     return result
+
+
+def _clusters(
+    counts: Counts,
+    *,
+    first: date,
+    week: date,
+    params: Params,
+    cluster_params: ClusterParams,
+) -> list[ClusterFinding]:
+    """Clusters of similar texts, per complaint type with enough grievances in enough
+    districts in the tested weeks (docs/systemic.md)."""
+    candidates = selectors.cluster_candidates(
+        counts,
+        tested=weeks_ending(week, params.persist_window),
+        min_count=params.min_count,
+        min_districts=cluster_params.min_districts,
+    )
+    found: list[ClusterFinding] = []
+    for category_id, texts in selectors.cluster_texts(
+        category_ids=candidates, first_week=first, last_week=week
+    ):
+        found += clusters(
+            category_id, texts, week=week, params=params, cluster_params=cluster_params
+        )
+    return found
 
 
 def _state_path(finding: Finding) -> str:
@@ -113,6 +162,62 @@ def _write(
         kind=finding.kind,
         category_id=finding.category_id,
         district_key=finding.district or "",
+        week=finding.week,
+        defaults={**values, "first_seen": now},
+    )
+    if not created:
+        for name, value in values.items():
+            setattr(issue, name, value)
+        issue.save(update_fields=list(values))
+    return issue, created
+
+
+def _write_cluster(
+    finding: ClusterFinding,
+    category: Category,
+    areas: dict[str, Area],
+    now: datetime,
+    params: Params,
+    cluster_params: ClusterParams,
+) -> tuple[SystemicIssue, bool]:
+    """A cluster is statewide (it is about many districts), keyed by its topic."""
+    paths = list(finding.districts)
+    evidence = {
+        "weeks": [w.isoformat() for w in finding.weeks],
+        "counts": finding.counts,
+        "tested_weeks": [w.isoformat() for w in finding.tested_weeks],
+        "baseline_weeks": finding.baseline_weeks,
+        "districts": [
+            {
+                "path": p,
+                "code": areas[p].code if p in areas else "",
+                "name": _area_name(areas, p),
+                "count": finding.districts[p],
+            }
+            for p in paths
+        ],
+        "terms": finding.terms,
+        "params": {**params.as_dict(), "cluster": cluster_params.as_dict()},
+    }
+    values = {
+        "department_id": category.department_id,
+        "district": None,
+        "area_path": paths[0].split("/", 1)[0] + "/",
+        "count": finding.count,
+        "baseline": round(finding.expected, 4),
+        "variance": round(finding.variance, 4),
+        "p_value": finding.p_value,
+        "score": round(finding.score, 4),
+        "method": finding.method,
+        "evidence": evidence,
+        "sample_numbers": finding.samples,
+        "last_seen": now,
+    }
+    issue, created = SystemicIssue.objects.select_for_update().get_or_create(
+        kind=IssueKind.CLUSTER,
+        category_id=finding.category_id,
+        district_key="",
+        topic=finding.topic,
         week=finding.week,
         defaults={**values, "first_seen": now},
     )

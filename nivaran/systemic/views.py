@@ -37,6 +37,7 @@ METHODS: dict[str, Promise] = {
     "poisson": gettext_lazy("Poisson"),
     "negative_binomial": gettext_lazy("negative binomial (over-dispersed baseline)"),
     "binomial_over_districts": gettext_lazy("binomial over districts"),
+    "text_cluster": gettext_lazy("similar texts against their own baseline"),
 }
 
 
