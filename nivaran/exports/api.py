@@ -37,7 +37,7 @@ def _actor(request: Request) -> User:
 
 class ExportInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
-        choices=KIND_CODES, help_text="The list to export (today: `grievances`)."
+        choices=KIND_CODES, help_text="The list to export; see docs/exports.md."
     )
     format = serializers.ChoiceField(choices=ExportFormat.choices)
     filters = GrievanceExportFilters(
@@ -64,7 +64,7 @@ class ExportJobSerializer(serializers.ModelSerializer[ExportJob]):
     download_url = serializers.SerializerMethodField(
         help_text="Where the file downloads, once `status` is `done`; else null."
     )
-    kind = serializers.CharField(help_text="The list exported (`grievances`).")
+    kind = serializers.CharField(help_text="The list exported (a `kind` of the request).")
     filters = serializers.DictField(help_text="The filters as validated.")
     progress = serializers.IntegerField(
         min_value=0, max_value=100, help_text="Per cent of the rows written; 100 when done."
