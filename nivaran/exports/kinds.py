@@ -247,8 +247,7 @@ GRIEVANCES = register(
 )
 
 # More lists (X6), registered by importing them.
-from nivaran.exports import kinds_more  # noqa: E402, F401
-from nivaran.exports import kinds_review  # noqa: E402, F401
+from nivaran.exports import kinds_more, kinds_review  # noqa: E402, F401
 
 # The kinds' codes, as the API's choice of `kind` (and its enum in the schema).
 KIND_CODES = sorted(KINDS)

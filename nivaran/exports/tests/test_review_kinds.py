@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
+from django.core.files.storage import default_storage
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from nivaran.core.errors import PermissionDenied
@@ -196,7 +199,7 @@ def test_sample_grievances_are_only_those_the_user_may_open(
     rows = exported(world["power_je"], "systemic_issues", django_capture_on_commit_callbacks)
     assert [r[2] for r in rows[1:]] == ["PWR-SUP"]
     assert rows[1][-1] == ""  # the sample is a revenue grievance: not the JE's to open
-    assert issues["revenue"] not in "".join(sum(rows, []))
+    assert all(issues["revenue"] not in cell for row in rows for cell in row)
 
 
 def test_the_filters_are_the_pages_and_the_apis(
@@ -270,3 +273,16 @@ def test_the_names_are_hindi_for_a_hindi_owner(
     rows = exported(cmo, "systemic_issues", django_capture_on_commit_callbacks)
     assert "इंतकाल लंबित" in cells(rows, rows[0][3]) and "राजस्व" in cells(rows, rows[0][4])
     assert rows[0][0] != "Week"  # the headers in Hindi too
+
+
+def test_an_excel_file_of_issues_has_real_dates_and_numbers(world, issues):
+    job = export_ask(actor=world["cmo"], kind="systemic_issues", format="xlsx", enqueue=int).job
+    done = export_run_job(job_id=job.pk)
+    assert done is not None and done.status == "done", done and done.error
+    with default_storage.open(done.file, "rb") as fh:
+        sheet = load_workbook(fh, read_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 5
+    week, count, p_value = rows[1][0], rows[1][6], rows[1][8]
+    assert isinstance(week, datetime) and week.date().isoformat() == "2026-11-16"
+    assert count == 24 and isinstance(p_value, float)
