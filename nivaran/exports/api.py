@@ -43,7 +43,9 @@ class ExportInput(serializers.Serializer[Any]):
     filters = GrievanceExportFilters(
         required=False,
         help_text="The list's filters (for `grievances`: those of GET /api/v1/grievances/ "
-        "except `q` and the sync cursor). Unknown filters and codes are a 400.",
+        "except `q` and the sync cursor; for `systemic_issues`: `status`, `kind`, "
+        "`department`, `district` and `since` of GET /api/v1/analytics/systemic-issues/; "
+        "the other lists take none). Unknown filters and codes are a 400.",
     )
 
     def to_internal_value(self, data: Any) -> Any:

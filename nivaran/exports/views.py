@@ -104,6 +104,24 @@ def _inbox_back(request: HttpRequest) -> str:
     return back + "?" + urlencode(kept) if kept else back
 
 
+def _flash(request: HttpRequest, exc: DomainError) -> None:
+    """The error as a page message; a refused filter named as the page names it."""
+    fields = exc.fields
+    if isinstance(fields, dict) and isinstance(fields.get("filters"), dict):
+        labels = {
+            "status": _("Status"),
+            "level": _("Level"),
+            "kind": _("Kind"),
+            "department": _("Department"),
+            "district": _("District"),
+            "since": _("Since"),
+        }
+        exc = InvalidInput(exc.detail, fields=fields["filters"])
+    else:
+        labels = {"kind": _("List"), "format": _("Format")}
+    flash_domain_error(request, exc, labels=labels)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_list(request: HttpRequest) -> HttpResponse:
@@ -130,7 +148,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
                 filters=filters,
             )
         except DomainError as exc:
-            flash_domain_error(request, exc, labels={"kind": _("List")})
+            _flash(request, exc)
             return redirect(back)
         return redirect("exports:job", job_id=asked.job.pk)
     jobs = [_titled(job) for job in selectors.exports_of(actor=actor)[:RECENT]]

@@ -159,7 +159,18 @@ def test_a_bad_filter_goes_back_to_the_page_with_the_message(world):
         follow=True,
     )
     assert response.redirect_chain[0][0] == back
-    assert "The filters are not valid." in response.content.decode()
+    html = response.content.decode()
+    assert "The filters are not valid." in html
+    assert "<strong>Kind</strong>: Choose one of the listed options." in html
+    assert not ExportJob.objects.exists()
+
+
+def test_a_role_that_may_not_export_the_list_is_told_so(world):
+    response = signed_in(world, "officer_l1").post(
+        "/exports/", {"kind": "feedback_queue", "format": "csv", "next": "/"}, follow=True
+    )
+    assert response.redirect_chain[0][0] == "/"
+    assert "Your role may not export this list." in response.content.decode()
     assert not ExportJob.objects.exists()
 
 
