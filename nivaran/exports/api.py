@@ -37,13 +37,15 @@ def _actor(request: Request) -> User:
 
 class ExportInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
-        choices=KIND_CODES, help_text="The list to export (today: `grievances`)."
+        choices=KIND_CODES, help_text="The list to export; see docs/exports.md."
     )
     format = serializers.ChoiceField(choices=ExportFormat.choices)
     filters = GrievanceExportFilters(
         required=False,
         help_text="The list's filters (for `grievances`: those of GET /api/v1/grievances/ "
-        "except `q` and the sync cursor). Unknown filters and codes are a 400.",
+        "except `q` and the sync cursor; for `systemic_issues`: `status`, `kind`, "
+        "`department`, `district` and `since` of GET /api/v1/analytics/systemic-issues/; "
+        "the other lists take none). Unknown filters and codes are a 400.",
     )
 
     def to_internal_value(self, data: Any) -> Any:
@@ -64,7 +66,7 @@ class ExportJobSerializer(serializers.ModelSerializer[ExportJob]):
     download_url = serializers.SerializerMethodField(
         help_text="Where the file downloads, once `status` is `done`; else null."
     )
-    kind = serializers.CharField(help_text="The list exported (`grievances`).")
+    kind = serializers.CharField(help_text="The list exported (a `kind` of the request).")
     filters = serializers.DictField(help_text="The filters as validated.")
     progress = serializers.IntegerField(
         min_value=0, max_value=100, help_text="Per cent of the rows written; 100 when done."

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -32,7 +32,7 @@ from nivaran.grievances.models import Channel, Status
 from nivaran.grievances.workflow import WAITING
 from nivaran.org.models import Department
 
-Cell = str | int | datetime | None
+Cell = str | int | float | date | datetime | None
 Row = Callable[[tuple[Any, ...]], Sequence[Cell]]
 
 
@@ -40,6 +40,9 @@ Row = Callable[[tuple[Any, ...]], Sequence[Cell]]
 class Source:
     rows: QuerySet[Any]  # a values_list() queryset, ordered, scoped to the actor
     row: Row  # one tuple of `rows` -> the cells under `columns()`
+    # Called with each chunk of tuples before their rows are made: one lookup per chunk
+    # (e.g. which sample grievances the owner may open) instead of one per row.
+    before_chunk: Callable[[list[tuple[Any, ...]]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,17 @@ KINDS: dict[str, ExportKind] = {}
 def register(kind: ExportKind) -> ExportKind:
     KINDS[kind.code] = kind
     return kind
+
+
+def may_export(user: object, code: str) -> bool:
+    """Whether `user` may export the list `code`: a page shows its Export control then."""
+    kind = KINDS.get(code)
+    return (
+        kind is not None
+        and isinstance(user, User)
+        and user.is_authenticated
+        and kind.may_export(user)
+    )
 
 
 # --- grievances: the list grievances.selectors.grievance_list gives the owner -------------
@@ -233,7 +247,7 @@ GRIEVANCES = register(
 )
 
 # More lists (X6), registered by importing them.
-from nivaran.exports import kinds_more  # noqa: E402, F401
+from nivaran.exports import kinds_more, kinds_review  # noqa: E402, F401
 
 # The kinds' codes, as the API's choice of `kind` (and its enum in the schema).
 KIND_CODES = sorted(KINDS)

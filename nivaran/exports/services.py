@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from nivaran.accounts.models import User
 from nivaran.core.errors import DomainError, InvalidInput, PermissionDenied, TransitionNotAllowed
 from nivaran.core.files import storage_name
-from nivaran.exports.kinds import KINDS, ExportKind
+from nivaran.exports.kinds import KINDS, ExportKind, Source
 from nivaran.exports.models import ACTIVE, ExportFormat, ExportJob, ExportStatus
 from nivaran.exports.writers import writer_for
 
@@ -231,12 +231,14 @@ def _chunks(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[A
         yield chunk
 
 
-def _stream(job: ExportJob, kind: ExportKind, source: Any, total: int, path: str) -> int:
+def _stream(job: ExportJob, kind: ExportKind, source: Source, total: int, path: str) -> int:
     """Write every row to `path`, a chunk at a time, noting progress after each chunk."""
     size = settings.NIVARAN_EXPORTS_CHUNK_ROWS
     done = 0
     with writer_for(job.format, path, title=str(kind.title), header=kind.columns()) as writer:
         for chunk in _chunks(source.rows.iterator(chunk_size=size), size):
+            if source.before_chunk is not None:
+                source.before_chunk(chunk)
             for values in chunk:
                 writer.row(source.row(values))
             done += len(chunk)

@@ -1,4 +1,6 @@
-"""The export pages: asking from the inbox, a job's progress, the user's recent exports.
+"""The export pages: asking from a list's page (the inbox, the feedback queue, the
+special-close review, the field visits, the systemic issues), a job's progress, the
+user's recent exports.
 
 The progress page polls the job's JSON (`GET /api/v1/exports/<id>/`, the session signs it
 in) from `exports/progress.js`; the file downloads from the API's download URL.
@@ -15,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -61,29 +64,91 @@ def _titled(job: ExportJob) -> ExportJob:
     return job
 
 
+# The page each list is exported from: where an export asked there goes back on an error
+# (when the form's `next` is missing or not of this site).
+PAGES = {
+    "grievances": "web:inbox",
+    "feedback_queue": "web:feedback-queue",
+    "special_closes": "web:special-close-reviews",
+    "field_visits": "web:field-queue",
+    "systemic_issues": "web:systemic-issues",
+}
+# The export control's filter inputs are named `f_<filter>`, apart from the form's own
+# `kind` and `format` (a systemic issue's filters have a `kind` of their own).
+FILTER_PREFIX = "f_"
+
+
+def _page_filters(data: Any) -> dict[str, str]:
+    """The page's filters the export control carries, blank ones left out; the kind's
+    serializer validates them (an unknown one is refused)."""
+    return {
+        name[len(FILTER_PREFIX) :]: value
+        for name, value in data.items()
+        if name.startswith(FILTER_PREFIX) and value != ""
+    }
+
+
+def _back(request: HttpRequest, kind: str) -> str:
+    """The page the export was asked from: the form's `next` if it is of this site."""
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return reverse(PAGES.get(kind, "exports:list"))
+
+
+def _inbox_back(request: HttpRequest) -> str:
+    back = reverse("web:inbox")
+    kept = {k: request.POST[k] for k in ("tab", "status", "level") if request.POST.get(k)}
+    return back + "?" + urlencode(kept) if kept else back
+
+
+def _flash(request: HttpRequest, exc: DomainError) -> None:
+    """The error as a page message; a refused filter named as the page names it."""
+    fields = exc.fields
+    if isinstance(fields, dict) and isinstance(fields.get("filters"), dict):
+        labels = {
+            "status": _("Status"),
+            "level": _("Level"),
+            "kind": _("Kind"),
+            "department": _("Department"),
+            "district": _("District"),
+            "since": _("Since"),
+        }
+        exc = InvalidInput(exc.detail, fields=fields["filters"])
+    else:
+        labels = {"kind": _("List"), "format": _("Format")}
+    flash_domain_error(request, exc, labels=labels)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_list(request: HttpRequest) -> HttpResponse:
-    """GET: the user's recent exports. POST (the inbox's Export button): export the tab
-    and filters the inbox shows, then go to the new job's page."""
+    """GET: the user's recent exports. POST (a page's Export control): export the list the
+    page shows with its filters, then go to the new job's page. `kind` names the list
+    (default `grievances`: the inbox's tab and filters); an error goes back to the page
+    with a message."""
     actor = _actor(request)
     if request.method == "POST":
-        back = reverse("web:inbox")
-        kept = {k: request.POST[k] for k in ("tab", "status", "level") if request.POST.get(k)}
-        if kept:
-            back += "?" + urlencode(kept)
+        kind = request.POST.get("kind") or "grievances"
+        back = _inbox_back(request) if kind == "grievances" else _back(request, kind)
         try:
-            tab, filters = _inbox_export_filters(actor, request.POST)
-            if tab == "atrs":
-                raise InvalidInput(_("The ATRs tab is not a list of grievances to export."))
+            if kind == "grievances":
+                tab, filters = _inbox_export_filters(actor, request.POST)
+                if tab == "atrs":
+                    raise InvalidInput(_("The ATRs tab is not a list of grievances to export."))
+            else:
+                services.kind_for(actor=actor, kind=kind)  # an unknown kind: refused first
+                filters = _page_filters(request.POST)
             asked = services.export_ask(
                 actor=actor,
-                kind="grievances",
+                kind=kind,
                 format=request.POST.get("format", ""),
                 filters=filters,
             )
         except DomainError as exc:
-            flash_domain_error(request, exc, labels={})
+            _flash(request, exc)
             return redirect(back)
         return redirect("exports:job", job_id=asked.job.pk)
     jobs = [_titled(job) for job in selectors.exports_of(actor=actor)[:RECENT]]

@@ -47,6 +47,8 @@ class CsvWriter:
                 else _local(v).strftime("%Y-%m-%d %H:%M")
                 if isinstance(v, datetime)
                 else safe_cell(v)
+                if isinstance(v, str)
+                else v
                 for v in cells
             ]
         )
@@ -67,7 +69,12 @@ class XlsxWriter:
         self._sheet.append(cells)
 
     def row(self, cells: Sequence[Cell]) -> None:
-        self._sheet.append([_local(v) if isinstance(v, datetime) else safe_cell(v) for v in cells])
+        self._sheet.append(
+            [
+                _local(v) if isinstance(v, datetime) else safe_cell(v) if isinstance(v, str) else v
+                for v in cells
+            ]
+        )
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nivaran.accounts.models import User
 from nivaran.core.errors import DomainError, NotFound, PermissionDenied
+from nivaran.exports.kinds import may_export
 from nivaran.grievances import quality
 from nivaran.grievances.models import (
     ActionTakenReport,
@@ -131,7 +132,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/desk/queue.html",
-        {"page": page, "atrs": list(page.object_list), "later": later, "now": now},
+        {
+            "page": page,
+            "atrs": list(page.object_list),
+            "later": later,
+            "now": now,
+            "may_export": may_export(actor, "feedback_queue"),
+        },
     )
 
 

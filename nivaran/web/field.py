@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.core.errors import DomainError, PermissionDenied
+from nivaran.exports.kinds import may_export
 from nivaran.grievances import fieldwork
 from nivaran.grievances.models import FieldVisit
 from nivaran.web.errors import flash_domain_error, shows_domain_errors
@@ -95,6 +96,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "may_pick": actor.role in fieldwork.PICKERS,
             "pick_form": PickForm(),
             "standard": fieldwork.field_standard(),
+            "may_export": may_export(actor, "field_visits"),
         },
     )
 

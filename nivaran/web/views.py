@@ -26,6 +26,7 @@ from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, Role
 from nivaran.core.errors import DomainError
 from nivaran.duplicates.selectors import duplicate_candidates_for_grievance
+from nivaran.exports.kinds import may_export
 from nivaran.grievances import quality, selectors
 from nivaran.grievances.models import ActionTakenReport, Grievance
 from nivaran.grievances.selectors import GrievanceFilters
@@ -320,5 +321,6 @@ def special_close_reviews(request: HttpRequest) -> HttpResponse:
             "queue": list(page.object_list),
             "departments": departments,
             "officers": officers,
+            "may_export": may_export(actor, "special_closes"),
         },
     )
