@@ -272,6 +272,8 @@ def test_no_user_sees_groups_of_a_pile_they_may_not_see(world: World, groupings)
     assert signed_in("secretary").get(ASSISTANT).text.count('data-testid="proposal"') == 2
     power = signed_in("pwr_secretary")
     assert power.get(ASSISTANT).status_code == 403
+    assert power.post(ASSISTANT, {"op": "regroup"}).status_code == 403
+    assert signed_in("hod").post(ASSISTANT, {"op": "regroup"}).status_code == 403
     theirs = power.get("/categories/PWR/types/PWR-OTH/assistant/")
     assert theirs.status_code == 200 and 'data-testid="proposal"' not in theirs.text
     narrow = signed_in("rev_two").get(ASSISTANT)
