@@ -295,6 +295,11 @@ NIVARAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"
 # that a transaction still committing (a long SLA sweep's later batches carry the sweep's
 # start time) is not passed by a client's cursor. At least the longest sweep.
 NIVARAN_SYNC_SETTLE_SECONDS = int(os.environ.get("SYNC_SETTLE_SECONDS", "300"))
+# The category pages (docs/categories.md) keep in the cache (CACHES) the pending counts of
+# a department's tree and the re-categorisation assistant's groups of an "Others" pile; a
+# catalog write makes them fresh at once, intake and closures at the latest after these.
+NIVARAN_CATALOG_COUNTS_SECONDS = int(os.environ.get("CATALOG_COUNTS_SECONDS", "600"))
+NIVARAN_CATALOG_GROUPS_SECONDS = int(os.environ.get("CATALOG_GROUPS_SECONDS", "3600"))
 # Key of the OTP hashes; empty falls back to SECRET_KEY.
 NIVARAN_OTP_SECRET = os.environ.get("OTP_SECRET", "")
 # OTP SMS the whole platform sends in 15 minutes, at most (a brake on SMS cost and floods).

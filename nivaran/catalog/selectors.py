@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category, CategoryChange
+from nivaran.catalog.versions import tree_version
 from nivaran.core.errors import PermissionDenied
 from nivaran.grievances.models import Grievance
 from nivaran.grievances.selectors import grievances_visible_to
@@ -88,8 +93,15 @@ class CategoryNode:
     children: list[CategoryNode] = field(default_factory=list)
 
 
-def pending_counts(*, department: Department) -> dict[int, int]:
-    """Pending grievances per complaint type of the department (index `grv_dept`)."""
+@dataclass(frozen=True)
+class PendingCounts:
+    """Pending grievances per complaint type of a department, as counted at `at`."""
+
+    counts: dict[int, int]
+    at: datetime
+
+
+def _count_pending(department: Department) -> dict[int, int]:
     rows = (
         Grievance.objects.filter(department=department, status__in=PENDING)
         .values("category_id")
@@ -99,13 +111,36 @@ def pending_counts(*, department: Department) -> dict[int, int]:
     return {r["category_id"]: r["n"] for r in rows}
 
 
-def category_tree(*, actor: User, department: Department) -> list[CategoryNode]:
+def pending_counts(*, department: Department, now: datetime | None = None) -> PendingCounts:
+    """Pending grievances per complaint type of the department (index `grv_dept`), from
+    the cache: counted again after a write of the department's tree (the cache key carries
+    the tree's version, `catalog.versions`) and at the latest when the counts are
+    `NIVARAN_CATALOG_COUNTS_SECONDS` old (grievances lodged, closed or transferred since
+    are not a tree write). The counts are the department's, whoever reads them: the pages
+    that show them check first that the reader may read the tree."""
+    now = now or timezone.now()
+    ttl = settings.NIVARAN_CATALOG_COUNTS_SECONDS
+    key = f"catalog:pending:{department.pk}:{tree_version(department_id=department.pk)}"
+    hit = cache.get(key) if ttl > 0 else None
+    if hit is not None and timedelta(0) <= now - hit.at < timedelta(seconds=ttl):
+        assert isinstance(hit, PendingCounts)
+        return hit
+    counted = PendingCounts(counts=_count_pending(department), at=now)
+    if ttl > 0:
+        cache.set(key, counted, timeout=ttl)
+    return counted
+
+
+def category_tree(
+    *, actor: User, department: Department, counts: PendingCounts | None = None
+) -> list[CategoryNode]:
     """The department's tree, depth first in code order, each node with its pending
-    grievances; retired nodes included (they stay readable)."""
+    grievances (`counts`, or `pending_counts` read here); retired nodes included (they
+    stay readable)."""
     category_tree_check(actor=actor, department=department)
-    counts = pending_counts(department=department)
+    pending = (counts or pending_counts(department=department)).counts
     nodes = {
-        c.pk: CategoryNode(c, 0, counts.get(c.pk, 0))
+        c.pk: CategoryNode(c, 0, pending.get(c.pk, 0))
         for c in Category.objects.filter(department=department).order_by("code")
     }
     roots: list[CategoryNode] = []

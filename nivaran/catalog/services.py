@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from nivaran.accounts.models import User
 from nivaran.catalog.models import Category, CategoryChange, CategoryOperation, Kind
 from nivaran.catalog.selectors import category_departments_kept
+from nivaran.catalog.versions import tree_changed
 from nivaran.core.errors import InvalidInput, NotFound, PermissionDenied
 from nivaran.grievances.models import Grievance
 from nivaran.grievances.workflow import PENDING, grievance_act
@@ -86,6 +87,9 @@ def _record(
     reason: str,
     at: datetime,
 ) -> CategoryChange:
+    # Every write of a tree is logged here, so this is where what the pages keep in the
+    # cache about the department (pending counts, the assistant's groups) goes stale.
+    tree_changed(department_id=category.department_id)
     return CategoryChange.objects.create(
         at=at,
         actor=actor,
@@ -249,6 +253,7 @@ def _move(
             fields={"grievances": [_("Too many to move at once.")]},
         )
     numbers = []
+    tree_changed(department_id=to.department_id)  # the pending counts per type change
     for gid in grievance_ids:
         g = grievance_act(
             grievance_id=gid,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from nivaran.accounts.models import User
 from nivaran.analytics.selectors import others_share
 from nivaran.catalog import services
-from nivaran.catalog.assistant import others_proposals
+from nivaran.catalog.assistant import others_grouping
 from nivaran.catalog.models import Category, CategoryChange, DeadlineUnit
 from nivaran.catalog.selectors import (
     category_changes,
@@ -33,6 +34,7 @@ from nivaran.catalog.selectors import (
     category_tree,
     category_tree_check,
     grievances_to_move,
+    pending_counts,
 )
 from nivaran.core.errors import DomainError, NotFound, PermissionDenied
 from nivaran.grievances.deadlines import category_deadlines
@@ -175,7 +177,8 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("%(code)s is created.") % {"code": c.code})
                 return redirect("web:categories-department", code=dept.code)
-    nodes = category_tree(actor=actor, department=dept)
+    counts = pending_counts(department=dept)
+    nodes = category_tree(actor=actor, department=dept, counts=counts)
     return render(
         request,
         "web/categories/department.html",
@@ -191,6 +194,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
                 for n in nodes
             ],
             "form": form,
+            "counted_at": counts.at,
             "can_edit": _keeps(actor, dept),
             "share": _shares([dept])[0]["share"],
             "changes": [_change_line(ch) for ch in category_changes(actor=actor, department=dept)],
@@ -404,6 +408,10 @@ def assistant(request: HttpRequest, code: str, category_code: str) -> HttpRespon
     _editable(actor, dept, c)
     if not c.is_others:
         raise NotFound(_("The assistant works on an 'Others' type."))
+    if request.method == "POST" and request.POST.get("op") == "regroup":
+        others_grouping(actor=actor, category=c, fresh=True)
+        messages.success(request, _("The pile is grouped again."))
+        return redirect("web:categories-assistant", code=dept.code, category_code=c.code)
     form = CarveForm(request.POST or None)
     if request.method == "POST":
         numbers = [str(n) for n in request.POST.getlist("numbers") if n]
@@ -430,14 +438,22 @@ def assistant(request: HttpRequest, code: str, category_code: str) -> HttpRespon
                     % {"code": new.code, "count": len(numbers)},
                 )
                 return redirect("web:categories-assistant", code=dept.code, category_code=c.code)
+    grouping = others_grouping(actor=actor, category=c)
+    for p in grouping.proposals:
+        for g in p.grievances:
+            # As `truncatechars:140`, without its cost on up to PILE_LIMIT rows per page.
+            text = g.description
+            g.excerpt = text if len(text) <= 140 else text[:139] + "…"  # type: ignore[attr-defined]
     return render(
         request,
         "web/categories/assistant.html",
         {
             "department": dept,
             "category": c,
-            "proposals": others_proposals(actor=actor, category=c),
-            "pending": grievances_to_move(actor=actor, category=c).count(),
+            "grouping": grouping,
+            "groups_minutes": settings.NIVARAN_CATALOG_GROUPS_SECONDS // 60,
+            "proposals": grouping.proposals,
+            "pending": grouping.pending,
             "form": form,
         },
         status=400 if request.method == "POST" else 200,
