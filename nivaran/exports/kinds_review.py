@@ -136,6 +136,7 @@ ISSUE_FIELDS = (
     "department__name_hi",
     "district__name",
     "district__name_hi",
+    "topic",
     "count",
     "baseline",
     "p_value",
@@ -158,6 +159,7 @@ def _issue_columns() -> list[str]:
         _("Complaint type"),
         _("Department"),
         _("District"),
+        _("Topic"),
         _("Count"),
         _("Baseline"),
         _("p-value"),
@@ -193,7 +195,7 @@ def _issue_source(*, actor: User, filters: dict[str, Any]) -> Source:
 
     def row(v: tuple[Any, ...]) -> list[Cell]:
         (week, kind, cat_code, cat, cat_hi, dept, dept_hi, district, district_hi) = v[:9]
-        (count, baseline, p_value, method, status, by, at, note, samples) = v[9:]
+        (topic, count, baseline, p_value, method, status, by, at, note, samples) = v[9:]
         return [
             week,
             kinds.get(kind, kind),
@@ -201,6 +203,7 @@ def _issue_source(*, actor: User, filters: dict[str, Any]) -> Source:
             _local(hindi, cat, cat_hi),
             _local(hindi, dept, dept_hi),
             _local(hindi, district, district_hi) if district else state,
+            topic,
             count,
             round(baseline, 2),
             p_value,

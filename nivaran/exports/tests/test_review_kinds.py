@@ -160,6 +160,7 @@ def test_the_cmo_cell_exports_every_issue_with_its_samples(
         "Complaint type",
         "Department",
         "District",
+        "Topic",
         "Count",
         "Baseline",
         "p-value",
@@ -176,7 +177,7 @@ def test_the_cmo_cell_exports_every_issue_with_its_samples(
     samples = cells(rows, "Sample grievances")
     assert samples.count(issues["revenue"]) == 2 and issues["there"] in samples
     first = rows[1]
-    assert first[0] == "2026-11-16" and first[6] == "24" and first[9] == "Poisson"
+    assert first[0] == "2026-11-16" and first[7] == "24" and first[10] == "Poisson"
 
 
 def test_an_officer_exports_only_their_department_and_district(
@@ -217,7 +218,7 @@ def test_the_filters_are_the_pages_and_the_apis(
         filters={"status": "acknowledged", "kind": "spike", "district": "TS-TWO"},
     )
     assert len(rows) == 2
-    assert rows[1][10:12] == ["Acknowledged", "nodal"] and rows[1][13] == "Camps in every tehsil."
+    assert rows[1][11:13] == ["Acknowledged", "nodal"] and rows[1][14] == "Camps in every tehsil."
     rows = exported(
         world["cmo"],
         "systemic_issues",
@@ -283,6 +284,6 @@ def test_an_excel_file_of_issues_has_real_dates_and_numbers(world, issues):
         sheet = load_workbook(fh, read_only=True).active
         rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 5
-    week, count, p_value = rows[1][0], rows[1][6], rows[1][8]
+    week, count, p_value = rows[1][0], rows[1][7], rows[1][9]
     assert isinstance(week, datetime) and week.date().isoformat() == "2026-11-16"
     assert count == 24 and isinstance(p_value, float)
