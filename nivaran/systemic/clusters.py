@@ -13,8 +13,9 @@ with its week and district, and returns findings. The method (docs/systemic.md):
 
 1. Texts with the same terms are one point, weighted by how many there are.
 2. TF-IDF over the points' terms (scikit-learn), cosine distance.
-3. DBSCAN with a radius of `1 - similarity` and a core weight of `min_count`: a cluster
-   is a dense region, so one shared word does not chain unrelated complaints together.
+3. DBSCAN's rule (a radius of `1 - similarity`, a core weight of `min_count`) on each
+   text's nearest neighbours: a cluster is a dense region, so one shared word does not
+   chain unrelated complaints together, and memory grows with the texts, not their pairs.
 4. Each cluster is tested like a persistent cell (`detection.upper_tail`): its count in
    the last `m` weeks against its own count in the `B` weeks before them, which the same
    clustering measured over the same texts. A topic that was always common is not new.
@@ -22,6 +23,7 @@ with its week and district, and returns findings. The method (docs/systemic.md):
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -30,12 +32,19 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sklearn.cluster import DBSCAN  # type: ignore[import-untyped]
+import sklearn  # type: ignore[import-untyped]
+from scipy import sparse  # type: ignore[import-untyped]
+from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+from sklearn.neighbors import NearestNeighbors  # type: ignore[import-untyped]
 
 from nivaran.systemic.detection import Params, upper_tail, weeks_ending
 
 log = logging.getLogger(__name__)
+
+# Memory for each chunk of the nearest-neighbour search's distances (scikit-learn's
+# `working_memory`, 1 GB unless set): the worker's cost stays small and flat.
+WORKING_MEMORY_MB = 64
 
 CLUSTER = "cluster"
 METHOD = "text_cluster"
@@ -45,11 +54,12 @@ METHOD = "text_cluster"
 class ClusterParams:
     """How alike texts must be, and how many districts a cluster must reach."""
 
-    similarity: float = 0.6  # cosine similarity of two texts' TF-IDF vectors, at least
+    similarity: float = 0.5  # cosine similarity of two texts' TF-IDF vectors, at least
     min_districts: int = 3  # districts with the cluster's texts in the tested weeks
     top_terms: int = 6  # terms kept as the cluster's evidence
     key_terms: int = 3  # of which this many name it (its key among the week's issues)
-    max_points: int = 50_000  # distinct texts per complaint type clustered, newest kept
+    max_points: int = 50_000  # distinct texts per complaint type clustered (a subset beyond)
+    neighbours: int = 15  # each text's nearest texts looked at
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,29 +116,32 @@ def clusters(
     index: dict[frozenset[str], int] = {}
     cells: list[Counter[tuple[int, str]]] = []
     samples: list[list[tuple[int, str]]] = []  # (the text's place, newest first; number)
-    left_out = 0
     for seq, text in enumerate(texts):
         if not text.terms or text.week not in column:
             continue
         i = index.get(text.terms)
         if i is None:
-            if len(index) >= cp.max_points:
-                left_out += 1
-                continue
             i = index[text.terms] = len(index)
             cells.append(Counter())
             samples.append([])
         cells[i][(column[text.week], text.district)] += 1
         if text.week in tested and text.number and len(samples[i]) < 5:
             samples[i].append((seq, text.number))
-    if left_out:
+    if len(index) > cp.max_points:
+        # Keep a subset chosen without looking at the weeks (by a hash of the terms), so
+        # that the window and the baseline lose alike and the test stays valid.
         log.warning(
-            "systemic clusters: type %s has more than %d distinct texts in the weeks; "
-            "%d older ones left out",
+            "systemic clusters: type %s has %d distinct texts in the weeks; %d clustered",
             category_id,
+            len(index),
             cp.max_points,
-            left_out,
         )
+        terms_of = list(index)
+        kept = sorted(range(len(index)), key=lambda i: _stable_hash(terms_of[i]))
+        kept = sorted(kept[: cp.max_points])
+        index = {terms_of[i]: n for n, i in enumerate(kept)}
+        cells = [cells[i] for i in kept]
+        samples = [samples[i] for i in kept]
     if not index:
         return []
     terms = [sorted(t) for t in index]
@@ -136,12 +149,16 @@ def clusters(
     if weights.sum() < params.min_count:
         return []
 
-    # 2-3. TF-IDF and DBSCAN over the points, each weighing as many texts as it stands for.
+    # 2-3. TF-IDF and density clusters; each point weighs as many texts as it stands for.
     vectoriser = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
     matrix = vectoriser.fit_transform(terms)
-    labels = DBSCAN(
-        eps=1.0 - cp.similarity, min_samples=params.min_count, metric="cosine", algorithm="brute"
-    ).fit_predict(matrix, sample_weight=weights)
+    labels = density_clusters(
+        matrix,
+        weights,
+        radius=1.0 - cp.similarity,
+        min_weight=params.min_count,
+        neighbours=cp.neighbours,
+    )
     vocabulary = np.array(vectoriser.get_feature_names_out())
 
     # 4. Each cluster against its own baseline weeks.
@@ -198,6 +215,53 @@ def clusters(
             )
         )
     return sorted(findings, key=lambda f: (f.p_value, f.topic))
+
+
+def density_clusters(
+    matrix: Any, weights: np.ndarray, *, radius: float, min_weight: int, neighbours: int
+) -> np.ndarray:
+    """DBSCAN's rule on each point's nearest neighbours: a label per point, -1 for noise.
+
+    A point is a core point when the points within `radius` (cosine distance), itself
+    included, weigh at least `min_weight`; core points within `radius` of each other are
+    one cluster; a point that is not core joins the cluster of its nearest core point
+    within `radius`. Only each point's `neighbours` nearest are looked at (scikit-learn's
+    brute-force search, in chunks of bounded memory), so memory grows with the points,
+    not with their pairs: plain DBSCAN keeps every neighbourhood whole, and a common
+    topic's thousands of alike texts are millions of pairs. Whether a point is core is
+    exact (with at least `min_weight` neighbours looked at, a point with all of them
+    within the radius is core whatever the rest); a dense region is joined through each
+    core point's nearest core neighbours, which keeps it whole unless it is a chain of
+    regions each denser than `neighbours` points.
+    """
+    n = matrix.shape[0]
+    labels = np.full(n, -1)
+    if n < 2:
+        if n == 1 and weights[0] >= min_weight:
+            labels[0] = 0
+        return labels
+    k = min(max(neighbours, min_weight), n - 1)
+    with sklearn.config_context(working_memory=WORKING_MEMORY_MB):
+        search = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute")
+        distance, index = search.fit(matrix).kneighbors()  # each point's, itself left out
+    near = distance <= radius + 1e-9
+    core = weights + (weights[index] * near).sum(axis=1) >= min_weight
+    rows, cols = np.nonzero(near & core[:, None] & core[index])
+    graph = sparse.coo_matrix((np.ones(len(rows)), (rows, index[rows, cols])), shape=(n, n)).tocsr()
+    _count, component = connected_components(graph, directed=False)
+    labels[core] = component[core]
+    for point in np.flatnonzero(~core):
+        for j in range(k):
+            if not near[point, j]:
+                break
+            if core[index[point, j]]:
+                labels[point] = component[index[point, j]]
+                break
+    return labels
+
+
+def _stable_hash(terms: frozenset[str]) -> bytes:
+    return hashlib.blake2b("\x1f".join(sorted(terms)).encode(), digest_size=8).digest()
 
 
 def _identity(terms: list[str]) -> list[str]:

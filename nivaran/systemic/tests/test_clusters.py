@@ -4,6 +4,7 @@ end through the workflow's bulk intake, the detection run, the API and the page.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -127,6 +128,22 @@ def test_a_topic_in_two_districts_is_not_across_areas():
 def test_one_busy_week_is_not_persistent():
     plan = steady(DISTRICTS) + emerging(DISTRICTS[:4], TESTED[-1:], n=9)
     assert clusters(1, texts(plan), week=TESTED_WEEK) == []
+
+
+def test_beyond_the_limit_the_texts_kept_are_chosen_without_the_weeks(caplog):
+    # Every text distinct (a word of its own, as real complaints have). Keeping the
+    # newest 300 would keep the window's texts only, and steady topics would look new
+    # (3 false clusters on this data); a subset by the terms' hash loses window and
+    # baseline alike.
+    distinct = [
+        replace(t, terms=t.terms | {f"own{i}"})
+        for i, t in enumerate(texts(steady(DISTRICTS, per_week=3)))
+    ]
+    assert len({t.terms for t in distinct}) == len(distinct) > 1000
+    limited = ClusterParams(max_points=300)
+    assert clusters(1, distinct, week=TESTED_WEEK, cluster_params=limited) == []
+    assert "1080 distinct texts in the weeks; 300 clustered" in caplog.text
+    assert clusters(1, distinct[:300], week=TESTED_WEEK) != []  # what keeping the newest does
 
 
 def test_texts_outside_the_weeks_and_empty_texts_are_left_out():
