@@ -27,17 +27,18 @@ import hashlib
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import numpy as np
 import sklearn  # type: ignore[import-untyped]
-from scipy import sparse  # type: ignore[import-untyped]
+from scipy import sparse, stats  # type: ignore[import-untyped]
 from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 from sklearn.neighbors import NearestNeighbors  # type: ignore[import-untyped]
 
+from nivaran.duplicates.normalise import CONCEPT_NAMES
 from nivaran.systemic.detection import Params, upper_tail, weeks_ending
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class ClusterParams:
     key_terms: int = 3  # of which this many name it (its key among the week's issues)
     max_points: int = 50_000  # distinct texts per complaint type clustered (a subset beyond)
     neighbours: int = 15  # each text's nearest texts looked at
+    term_min_texts: int = 3  # a term shown is a concept or in this many distinct texts
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,6 +146,13 @@ def clusters(
         samples = [samples[i] for i in kept]
     if not index:
         return []
+    # Points in an order blind to the weeks (the stream is newest first), so that ties in
+    # the neighbour search cannot depend on when a text came.
+    keys = list(index)
+    order_of = sorted(range(len(keys)), key=lambda i: _stable_hash(keys[i]))
+    index = {keys[i]: n for n, i in enumerate(order_of)}
+    cells = [cells[i] for i in order_of]
+    samples = [samples[i] for i in order_of]
     terms = [sorted(t) for t in index]
     weights = np.array([sum(c.values()) for c in cells], dtype=float)
     if weights.sum() < params.min_count:
@@ -161,7 +170,12 @@ def clusters(
     )
     vocabulary = np.array(vectoriser.get_feature_names_out())
 
-    # 4. Each cluster against its own baseline weeks.
+    # 4. Each cluster against its own baseline weeks, and against the rest of its type.
+    type_week = np.zeros(b + m)
+    for point_cells in cells:
+        for (col, _district), n in point_cells.items():
+            type_week[col] += n
+    type_window, type_baseline = type_week[b:].sum(), type_week[:b].sum()
     members: dict[int, list[int]] = defaultdict(list)
     for point, label in enumerate(labels):
         if label >= 0:
@@ -188,17 +202,26 @@ def clusters(
         above = sum(1 for p in each if p < params.persist_week_alpha)
         if above < params.persist_weeks_above or tail.p_value[0] >= params.alpha:
             continue
+        # A rise of the whole type (a season, a campaign) lifts its everyday topics too:
+        # the cluster's texts must also lean to the window more than the rest of the type's
+        # do (Fisher's exact test, one-sided).
+        inside, before = summed[0], history.sum()
+        _odds, p_share = stats.fisher_exact(
+            [[inside, before], [type_window - inside, type_baseline - before]],
+            alternative="greater",
+        )
+        if p_share >= params.alpha:
+            continue
         weight_of_term = np.asarray(
             matrix[points].multiply(weights[points][:, None]).sum(axis=0)
         ).ravel()
-        order = np.argsort(-weight_of_term, kind="stable")
-        top = [str(vocabulary[t]) for t in order[: cp.top_terms] if weight_of_term[t] > 0]
+        top = _shown_terms(points, terms, weight_of_term, vocabulary, cp)
         newest = sorted(s for p in points for s in samples[p])[:5]
         findings.append(
             ClusterFinding(
                 category_id=category_id,
                 week=week,
-                topic=" ".join(sorted(top[: cp.key_terms])),
+                topic=_topic(top, cp, points, terms),
                 terms=top,
                 count=int(summed[0]),
                 expected=float(tail.expected[0]),
@@ -214,7 +237,61 @@ def clusters(
                 samples=[number for _seq, number in newest],
             )
         )
-    return sorted(findings, key=lambda f: (f.p_value, f.topic))
+    return _unique_topics(sorted(findings, key=lambda f: (f.p_value, f.topic)))
+
+
+MAX_TERM = 40  # characters of a term shown (a word run together can be very long)
+MAX_TOPIC = 200  # the column's length
+
+
+def _shown_terms(
+    points: list[int],
+    terms: list[list[str]],
+    weight_of_term: np.ndarray,
+    vocabulary: np.ndarray,
+    cp: ClusterParams,
+) -> list[str]:
+    """The cluster's strongest terms that say what it is about rather than who wrote it:
+    a concept of the lexicon, or a word in at least `term_min_texts` distinct texts of
+    the cluster (copies of one text are one: their names and numbers are not shown)."""
+    spread: Counter[str] = Counter(t for p in points for t in terms[p])
+    order = np.argsort(-weight_of_term, kind="stable")
+    shown: list[str] = []
+    for t in order:
+        if weight_of_term[t] <= 0 or len(shown) >= cp.top_terms:
+            break
+        term = str(vocabulary[t])
+        if term in CONCEPT_NAMES or spread[term] >= cp.term_min_texts:
+            shown.append(term[:MAX_TERM])
+    return shown
+
+
+def _topic(shown: list[str], cp: ClusterParams, points: list[int], terms: list[list[str]]) -> str:
+    """The cluster's key: its key terms, sorted; a digest of its texts when none is shown."""
+    if shown:
+        return " ".join(sorted(shown[: cp.key_terms]))[:MAX_TOPIC]
+    strongest = min((terms[p] for p in points), key=lambda t: _stable_hash(frozenset(t)))
+    return "#" + _stable_hash(frozenset(strongest)).hex()
+
+
+def _unique_topics(findings: list[ClusterFinding]) -> list[ClusterFinding]:
+    """Two clusters of a type may share their key terms: the later ones take more of their
+    terms, then a number, so that each is its own issue."""
+    seen: set[str] = set()
+    out = []
+    for finding in findings:
+        topic, extra = finding.topic, 3
+        while topic in seen and extra < len(finding.terms):
+            extra += 1
+            topic = " ".join(sorted(finding.terms[:extra]))[:MAX_TOPIC]
+        n = 2
+        base = topic
+        while topic in seen:
+            topic = f"{base[: MAX_TOPIC - 4]} #{n}"
+            n += 1
+        seen.add(topic)
+        out.append(replace(finding, topic=topic))
+    return out
 
 
 def density_clusters(

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
+from nivaran.catalog.models import Category
 from nivaran.core.errors import NotFound, PermissionDenied
 from nivaran.duplicates.normalise import text_terms
 from nivaran.geo.models import Area
-from nivaran.grievances.models import Grievance
+from nivaran.grievances.models import Grievance, GrievanceEvent
 from nivaran.grievances.selectors import grievances_visible_to
 from nivaran.org.models import Post
 from nivaran.org.selectors import jurisdiction_q, user_jurisdictions
@@ -133,6 +134,21 @@ def cluster_candidates(
     return sorted(
         c for c, n in totals.items() if n >= min_count and len(districts[c]) >= min_districts
     )
+
+
+def recategorised_types(*, since: date) -> set[int]:
+    """The complaint types grievances were moved from or to (the category pages' split,
+    merge and carve, through the `recategorise` action) since the Monday `since`. Only
+    pending grievances move, so such a type's texts lean to the recent weeks whatever
+    they say: its clusters would look new. One range over the history's `at` index."""
+    codes: set[str] = set()
+    moves = GrievanceEvent.objects.filter(
+        at__gte=week_start(since), action="recategorise"
+    ).values_list("data", flat=True)
+    for data in moves.iterator(chunk_size=2000):
+        codes.update(str(data.get(k, "")) for k in ("from_category", "to_category") if data)
+    codes.discard("")
+    return set(Category.objects.filter(code__in=codes).values_list("id", flat=True))
 
 
 def cluster_texts(

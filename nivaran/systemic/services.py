@@ -75,9 +75,17 @@ def systemic_detect(
         written = [
             _write(finding, categories[finding.category_id], areas, now, params)
             for finding in findings
-        ] + [
+        ]
+        claimed: set[int] = set()
+        written += [
             _write_cluster(
-                finding, categories[finding.category_id], areas, now, params, cluster_params
+                finding,
+                categories[finding.category_id],
+                areas,
+                now,
+                params,
+                cluster_params,
+                claimed,
             )
             for finding in found
         ]
@@ -106,9 +114,10 @@ def _clusters(
         min_count=params.min_count,
         min_districts=cluster_params.min_districts,
     )
+    moved = selectors.recategorised_types(since=first)
     found: list[ClusterFinding] = []
     for category_id, texts in selectors.cluster_texts(
-        category_ids=candidates, first_week=first, last_week=week
+        category_ids=[c for c in candidates if c not in moved], first_week=first, last_week=week
     ):
         found += clusters(
             category_id, texts, week=week, params=params, cluster_params=cluster_params
@@ -179,8 +188,11 @@ def _write_cluster(
     now: datetime,
     params: Params,
     cluster_params: ClusterParams,
+    claimed: set[int],
 ) -> tuple[SystemicIssue, bool]:
-    """A cluster is statewide (it is about many districts), keyed by its topic."""
+    """A cluster is statewide (it is about many districts). A re-run of the week updates
+    the issue of the same cluster (`_same_cluster`); `claimed`: the issues this run has
+    written already, which no other cluster may take."""
     paths = list(finding.districts)
     evidence = {
         "weeks": [w.isoformat() for w in finding.weeks],
@@ -213,19 +225,55 @@ def _write_cluster(
         "sample_numbers": finding.samples,
         "last_seen": now,
     }
-    issue, created = SystemicIssue.objects.select_for_update().get_or_create(
-        kind=IssueKind.CLUSTER,
-        category_id=finding.category_id,
-        district_key="",
-        topic=finding.topic,
-        week=finding.week,
-        defaults={**values, "first_seen": now},
+    rows = list(
+        SystemicIssue.objects.select_for_update()
+        .filter(kind=IssueKind.CLUSTER, category_id=finding.category_id, week=finding.week)
+        .exclude(pk__in=claimed)
+        .order_by("id")
     )
-    if not created:
-        for name, value in values.items():
-            setattr(issue, name, value)
-        issue.save(update_fields=list(values))
-    return issue, created
+    issue = _same_cluster(finding, rows)
+    if issue is None:
+        taken = {r.topic for r in rows}
+        topic, n = finding.topic, 2
+        while topic in taken:  # an earlier run's cluster this run does not find again
+            topic = f"{finding.topic[:195]} #{n}"
+            n += 1
+        issue = SystemicIssue.objects.create(
+            kind=IssueKind.CLUSTER,
+            category_id=finding.category_id,
+            district_key="",
+            topic=topic,
+            week=finding.week,
+            first_seen=now,
+            **values,
+        )
+        claimed.add(issue.pk)
+        return issue, True
+    for name, value in values.items():
+        setattr(issue, name, value)
+    issue.save(update_fields=list(values))
+    claimed.add(issue.pk)
+    return issue, False
+
+
+def _same_cluster(finding: ClusterFinding, rows: list[SystemicIssue]) -> SystemicIssue | None:
+    """The issue an earlier run of the week wrote for this cluster: a late grievance or a
+    correction can reorder its strongest terms, so it is found by what it says and whom
+    it holds (at least three of its terms, or one of its sample grievances), not by its
+    topic alone. The row keeps its topic and acknowledgement."""
+    terms, samples = set(finding.terms), set(finding.samples)
+    best: tuple[int, int, int] | None = None
+    chosen = None
+    for row in rows:
+        evidence = row.evidence or {}
+        shared_terms = len(terms & set(evidence.get("terms", [])))
+        shared_samples = len(samples & set(row.sample_numbers or []))
+        if row.topic != finding.topic and shared_terms < 3 and not shared_samples:
+            continue
+        score = (int(row.topic == finding.topic), shared_samples, shared_terms)
+        if best is None or score > best:
+            best, chosen = score, row
+    return chosen
 
 
 def _area_name(areas: dict[str, Area], path: str) -> str:
