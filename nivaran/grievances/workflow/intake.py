@@ -302,7 +302,7 @@ def grievances_register_bulk(*, items: Sequence[BulkItem], actor: User) -> int:
     """
     profile = active_profile()
     calendar = business_calendar(profile)
-    resolver = LevelResolver()
+    resolver = LevelResolver.preloaded()
     routes: dict[tuple[int, int, bool, datetime], Routing] = {}
     with transaction.atomic():
         next_id = (Grievance.objects.aggregate(m=Max("id"))["m"] or 0) + 1
