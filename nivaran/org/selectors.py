@@ -119,6 +119,11 @@ class LevelResolver:
             self._near[key] = by_level
         return self._near[key].get(level, [])
 
+    def knows(self, category: Category) -> LevelResolver:
+        """Take a loaded category's parent from it rather than from a query."""
+        self._parent.setdefault(category.pk, category.parent_id)
+        return self
+
     def _parent_of(self, category_id: int) -> int | None:
         if category_id not in self._parent:
             if self._preloaded and self._department_id is None:

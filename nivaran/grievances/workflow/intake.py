@@ -89,7 +89,7 @@ def _route(
     profile: Profile,
     calendar: BusinessCalendar,
 ) -> Routing:
-    post = resolver.post_for(
+    post = resolver.knows(category).post_for(
         department_id=category.department_id,
         area_path=area.path,
         category_id=category.pk,
