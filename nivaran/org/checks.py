@@ -162,7 +162,7 @@ def mapping_gaps(
 ) -> list[MappingGap]:
     """Every department x district x selectable complaint type without a complete L1..L4
     chain (or with one out of rank order), from one load of the mappings."""
-    resolver = LevelResolver()
+    resolver = LevelResolver.preloaded()
     districts = Area.objects.filter(type="district").order_by("code")
     if district_ids is not None:
         districts = districts.filter(pk__in=district_ids)

@@ -58,39 +58,97 @@ def jurisdiction_covers(
     )
 
 
+Row = tuple[int | None, str, Post]  # (category id or None, area path or "", post)
+
+
 class LevelResolver:
-    """Answers "which post is level N for this grievance" from one load of the mappings.
+    """Answers "which post is level N for this grievance".
 
     The most specific mapping wins: the grievance's category, then its nearest
     ancestor category, then none; within that, the nearest enclosing area.
+
+    By default it reads what each question needs and keeps it: for a department and an
+    area path, one indexed query for the mappings of that area's ancestors (and the
+    whole state) at every level, and the category's ancestors one step at a time. A
+    registration or a workflow action then costs two or three small queries, whatever
+    the number of posts, areas and mappings of the state. `preloaded()` loads every
+    mapping at once instead, for the batch jobs that ask about thousands of grievances
+    (the sweep, bulk intake, the mapping checks).
     """
 
-    def __init__(self, *, department_id: int | None = None) -> None:
-        self._rows: dict[tuple[int, int], list[tuple[int | None, str, Post]]] = defaultdict(list)
-        mappings = LevelMapping.objects.select_related(
-            "post", "post__holder", "post__designation", "area"
-        )
-        if department_id is not None:
-            mappings = mappings.filter(department_id=department_id)
-        for m in mappings:
-            self._rows[(m.department_id, m.level)].append(
-                (m.category_id, m.area.path if m.area else "", m.post)
+    def __init__(self, *, department_id: int | None = None, preload: bool = False) -> None:
+        self._department_id = department_id
+        self._preloaded = preload
+        # Preloaded: (department, level) -> every row; lazy: (department, area path) ->
+        # level -> the rows of that area's ancestors.
+        self._rows: dict[tuple[int, int], list[Row]] = defaultdict(list)
+        self._near: dict[tuple[int, str], dict[int, list[Row]]] = {}
+        self._parent: dict[int, int | None] = {}
+        if preload:
+            mappings = LevelMapping.objects.select_related(
+                "post", "post__holder", "post__designation", "area"
             )
-        self._parent: dict[int, int | None] = dict(Category.objects.values_list("id", "parent_id"))
+            if department_id is not None:
+                mappings = mappings.filter(department_id=department_id)
+            for m in mappings:
+                self._rows[(m.department_id, m.level)].append(
+                    (m.category_id, m.area.path if m.area else "", m.post)
+                )
+            categories = Category.objects.all()
+            if department_id is not None:
+                categories = categories.filter(department_id=department_id)
+            self._parent = dict(categories.values_list("id", "parent_id"))
+
+    @classmethod
+    def preloaded(cls, *, department_id: int | None = None) -> LevelResolver:
+        return cls(department_id=department_id, preload=True)
+
+    def _candidates(self, department_id: int, area_path: str, level: int) -> list[Row]:
+        if self._preloaded:
+            return self._rows.get((department_id, level), [])
+        key = (department_id, area_path)
+        if key not in self._near:
+            by_level: dict[int, list[Row]] = defaultdict(list)
+            mappings = (
+                LevelMapping.objects.filter(department_id=department_id)
+                .filter(Q(area__isnull=True) | Q(area__path__in=ancestor_paths(area_path)))
+                .select_related("post", "post__holder", "post__designation", "area")
+            )
+            for m in mappings:
+                by_level[m.level].append((m.category_id, m.area.path if m.area else "", m.post))
+            self._near[key] = by_level
+        return self._near[key].get(level, [])
+
+    def knows(self, category: Category) -> LevelResolver:
+        """Take a loaded category's parent from it rather than from a query."""
+        self._parent.setdefault(category.pk, category.parent_id)
+        return self
+
+    def _parent_of(self, category_id: int) -> int | None:
+        if category_id not in self._parent:
+            if self._preloaded and self._department_id is None:
+                return None  # every category was loaded: this one does not exist
+            self._parent.update(
+                Category.objects.filter(pk=category_id).values_list("id", "parent_id")
+            )
+            self._parent.setdefault(category_id, None)
+        return self._parent[category_id]
 
     def category_chain(self, category_id: int | None) -> list[int | None]:
         chain: list[int | None] = []
         current: int | None = category_id
         while current is not None and current not in chain:
             chain.append(current)
-            current = self._parent.get(current)
+            current = self._parent_of(current)
         chain.append(None)
         return chain
 
     def post_for(
         self, *, department_id: int, area_path: str, category_id: int | None, level: int
     ) -> Post | None:
-        candidates = self._rows.get((department_id, level), [])
+        candidates = self._candidates(department_id, area_path, level)
+        if not candidates:
+            return None
         for cat in self.category_chain(category_id):
             best: tuple[int, Post] | None = None
             for row_cat, row_path, post in candidates:
@@ -130,6 +188,13 @@ class LevelResolver:
             if post is not None and post.holder_id == user.pk:
                 found = level
         return found
+
+
+def ancestor_paths(area_path: str) -> list[str]:
+    """The paths of an area and of the areas enclosing it: "HR/HR-AMB/" gives "HR/" and
+    "HR/HR-AMB/" (a mapping's area fits when the grievance's path starts with its)."""
+    parts = [p for p in area_path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def nodal_officer_for_department(*, department_id: int) -> Post | None:

@@ -121,7 +121,7 @@ def _chains_checked(department: Department, area: Area | None) -> set[tuple[str,
 def _chain_states(
     department: Department, keys: set[tuple[str, int | None]]
 ) -> dict[tuple[str, int | None], list[Post | None]]:
-    resolver = LevelResolver(department_id=department.pk)
+    resolver = LevelResolver.preloaded(department_id=department.pk)
     return {
         (path, cat): resolver.chain(department_id=department.pk, area_path=path, category_id=cat)
         for path, cat in keys

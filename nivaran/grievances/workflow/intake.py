@@ -89,7 +89,7 @@ def _route(
     profile: Profile,
     calendar: BusinessCalendar,
 ) -> Routing:
-    post = resolver.post_for(
+    post = resolver.knows(category).post_for(
         department_id=category.department_id,
         area_path=area.path,
         category_id=category.pk,
@@ -302,7 +302,7 @@ def grievances_register_bulk(*, items: Sequence[BulkItem], actor: User) -> int:
     """
     profile = active_profile()
     calendar = business_calendar(profile)
-    resolver = LevelResolver()
+    resolver = LevelResolver.preloaded()
     routes: dict[tuple[int, int, bool, datetime], Routing] = {}
     with transaction.atomic():
         next_id = (Grievance.objects.aggregate(m=Max("id"))["m"] or 0) + 1

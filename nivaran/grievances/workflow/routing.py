@@ -107,7 +107,8 @@ def _level_started(events: list[GrievanceEvent], due: datetime | None) -> dateti
 def _routed(ctx: Context, department: Department, category: Category) -> tuple[Post, datetime]:
     """The department's L1 post for the grievance's area, and a fresh L1 deadline."""
     g = ctx.grievance
-    post = LevelResolver(department_id=department.pk).post_for(
+    resolver = LevelResolver(department_id=department.pk).knows(category)
+    post = resolver.post_for(
         department_id=department.pk, area_path=g.area_path, category_id=category.pk, level=1
     )
     if post is None:

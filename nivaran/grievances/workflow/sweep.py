@@ -77,7 +77,7 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
         )
         if not rows:
             return 0
-        resolver = LevelResolver()
+        resolver = LevelResolver.preloaded()
         categories = Category.objects.in_bulk({r[6] for r in rows})
         # Where each grievance goes depends only on these keys: resolve each key once.
         targets: dict[tuple[Any, ...], tuple[int | None, int | None, datetime]] = {}
