@@ -46,7 +46,8 @@ def _inserted(responses: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 # Components whose oneOf is a union of alternatives that may overlap: anyOf says so.
-ANY_OF = {"ActionInputRequest", "ActionMultipartInputRequest"}
+# The export's filters are one of the kinds' filter objects, all of whose fields are optional.
+ANY_OF = {"ActionInputRequest", "ActionMultipartInputRequest", "ExportFiltersRequest"}
 
 
 def unions_any_of(

@@ -9,7 +9,13 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +26,7 @@ from nivaran.core.api import Pagination
 from nivaran.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from nivaran.exports import selectors, services
 from nivaran.exports.kinds import KIND_CODES, GrievanceExportFilters
+from nivaran.exports.kinds_review import SystemicExportFilters
 from nivaran.exports.models import ExportFormat, ExportJob, ExportStatus
 from nivaran.grievances.api import ErrorSerializer
 
@@ -35,12 +42,25 @@ def _actor(request: Request) -> User:
     return user
 
 
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="ExportFilters",
+        serializers=[GrievanceExportFilters, SystemicExportFilters],
+        resource_type_field_name=None,
+    )
+)
+class ExportFiltersField(serializers.JSONField):
+    """The filters of the kind asked for: the grievance list's or the systemic issues'
+    (the other lists take none: an empty object), checked by the service against the
+    kind named."""
+
+
 class ExportInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=KIND_CODES, help_text="The list to export; see docs/exports.md."
     )
     format = serializers.ChoiceField(choices=ExportFormat.choices)
-    filters = GrievanceExportFilters(
+    filters = ExportFiltersField(
         required=False,
         help_text="The list's filters (for `grievances`: those of GET /api/v1/grievances/ "
         "except `q` and the sync cursor; for `systemic_issues`: `status`, `kind`, "
