@@ -33,8 +33,9 @@ class NoFilters(serializers.Serializer[Any]):
         return attrs
 
 
-def _local(hindi: bool, name: str, name_hi: str | None) -> str:
-    return name_hi if hindi and name_hi else name
+def local_name(hindi: bool, name: str | None, name_hi: str | None) -> str:
+    """A name in the export's language: the Hindi one where there is one."""
+    return (name_hi if hindi and name_hi else name) or ""
 
 
 # --- feedback_queue: the ATRs the feedback desk calls now (/feedback/) -------------------
@@ -82,9 +83,9 @@ def _feedback_source(*, actor: User, filters: dict[str, Any]) -> Source:
             submitted,
             next_call,
             attempts,
-            _local(hindi, dept, dept_hi),
-            _local(hindi, cat, cat_hi),
-            _local(hindi, area, area_hi),
+            local_name(hindi, dept, dept_hi),
+            local_name(hindi, cat, cat_hi),
+            local_name(hindi, area, area_hi),
             citizen if contact else name_masked(citizen),
             mobile if contact else mobile_masked(mobile),
         ]
@@ -154,9 +155,9 @@ def _special_source(*, actor: User, filters: dict[str, Any]) -> Source:
             level,
             ground,
             why,
-            _local(hindi, dept, dept_hi),
-            _local(hindi, cat, cat_hi),
-            _local(hindi, area, area_hi),
+            local_name(hindi, dept, dept_hi),
+            local_name(hindi, cat, cat_hi),
+            local_name(hindi, area, area_hi),
             f"{first} {last}".strip(),
         ]
 

@@ -20,17 +20,13 @@ from rest_framework import serializers
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
 from nivaran.exports.kinds import Cell, ExportKind, Source, register
-from nivaran.exports.kinds_more import NoFilters
+from nivaran.exports.kinds_more import NoFilters, local_name
 from nivaran.exports.pii import mobile_masked, name_masked, sees_citizen_contact
 from nivaran.grievances import fieldwork
 from nivaran.grievances.models import VisitPick
 from nivaran.systemic import selectors as systemic
 from nivaran.systemic.api import _FilterInput
 from nivaran.systemic.models import IssueKind, IssueStatus
-
-
-def _local(hindi: bool, name: str | None, name_hi: str | None) -> str:
-    return (name_hi if hindi and name_hi else name) or ""
 
 
 # --- field_visits: the visits waiting, as /field/ lists them --------------------------
@@ -82,9 +78,9 @@ def _visit_source(*, actor: User, filters: dict[str, Any]) -> Source:
             number,
             picked,
             picks.get(how, how),
-            _local(hindi, dept, dept_hi),
-            _local(hindi, cat, cat_hi),
-            _local(hindi, area, area_hi),
+            local_name(hindi, dept, dept_hi),
+            local_name(hindi, cat, cat_hi),
+            local_name(hindi, area, area_hi),
             submitted,
             citizen if contact else name_masked(citizen),
             mobile if contact else mobile_masked(mobile),
@@ -200,9 +196,9 @@ def _issue_source(*, actor: User, filters: dict[str, Any]) -> Source:
             week,
             kinds.get(kind, kind),
             cat_code,
-            _local(hindi, cat, cat_hi),
-            _local(hindi, dept, dept_hi),
-            _local(hindi, district, district_hi) if district else state,
+            local_name(hindi, cat, cat_hi),
+            local_name(hindi, dept, dept_hi),
+            local_name(hindi, district, district_hi) if district else state,
             topic,
             count,
             round(baseline, 2),
