@@ -28,7 +28,6 @@ from nivaran.systemic import selectors as systemic
 from nivaran.systemic.api import _FilterInput
 from nivaran.systemic.models import IssueKind, IssueStatus
 
-
 # --- field_visits: the visits waiting, as /field/ lists them --------------------------
 
 # The roles /field/ lists visits for: the executive their districts' pending visits, the
