@@ -67,7 +67,7 @@ def main() -> int:
     print("| texts | distinct term sets | text_terms | clusters | found (new texts) | peak RSS |")
     print("|---:|---:|---:|---:|---|---:|")
     for size in args.sizes:
-        raw = []
+        raw: list[tuple[str, date, str, str]] = []
         for _ in range(size):
             topic = rng.choice(topics)
             village = rng.choice(VILLAGES)
