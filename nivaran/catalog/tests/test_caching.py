@@ -18,6 +18,7 @@ from django.utils import timezone
 from nivaran.accounts.roles import Role
 from nivaran.catalog import assistant, services
 from nivaran.catalog.models import Category
+from nivaran.catalog.tests.test_assistant import GARBAGE, LIGHTS
 from nivaran.grievances.models import Grievance
 from nivaran.grievances.workflow import grievance_act
 from nivaran.org.models import Designation, Post
@@ -28,19 +29,6 @@ pytestmark = pytest.mark.django_db
 
 TREE = "/categories/REV/"
 ASSISTANT = "/categories/REV/types/REV-OTH/assistant/"
-LIGHTS = [
-    "Street light not working in our gali for a month",
-    "हमारी गली की स्ट्रीट लाइट एक महीने से खराब है",
-    "street light kharab hai, raat ko andhera rehta hai",
-    "स्ट्रीट लाइट खराब है, गली में अंधेरा",
-    "The street light of our lane is not working",
-]
-GARBAGE = [
-    "Garbage not collected for two weeks, smell everywhere",
-    "कूड़ा दो हफ्ते से नहीं उठाया गया, बदबू आ रही है",
-    "kooda nahi uthaya ja raha mohalle mein",
-    "कचरा गाड़ी नहीं आती, कूड़ा सड़क पर पड़ा है",
-]
 
 
 def signed_in(username: str) -> Client:
