@@ -12,10 +12,7 @@ its figures under a version nobody asks for any more.
 
 from __future__ import annotations
 
-from uuid import uuid4
-
-from django.core.cache import cache
-from django.db import transaction
+from nivaran.core import versions
 
 
 def _key(department_id: int) -> str:
@@ -25,19 +22,9 @@ def _key(department_id: int) -> str:
 def tree_version(*, department_id: int) -> str:
     """The department's current version; a fresh one if the cache has none (first use, or
     evicted), so an entry from before an eviction is never read again."""
-    key = _key(department_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid4().hex, timeout=None)
-        version = cache.get(key)
-    return str(version or "uncached")
+    return versions.version(_key(department_id))
 
 
 def tree_changed(*, department_id: int) -> None:
     """A write of the department's tree, or of the types of its grievances, is being made."""
-
-    def bump() -> None:
-        cache.set(_key(department_id), uuid4().hex, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    versions.changed(_key(department_id))

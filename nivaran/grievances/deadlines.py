@@ -7,13 +7,17 @@ from datetime import datetime
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
 from nivaran.core.models import Holiday
+from nivaran.core.versions import HOLIDAYS, ProcessCopy
 from nivaran.profiles.loader import Deadlines, Profile, active_profile
+
+_holidays = ProcessCopy(HOLIDAYS, lambda: frozenset(Holiday.objects.values_list("date", flat=True)))
 
 
 def business_calendar(profile: Profile | None = None) -> BusinessCalendar:
-    """The profile's calendar with the holidays held as master data in the database."""
+    """The profile's calendar with the holidays held as master data in the database (a
+    copy per process, read again when a holiday is written anywhere)."""
     profile = profile or active_profile()
-    holidays = frozenset(Holiday.objects.values_list("date", flat=True))
+    holidays = _holidays.get()
     if not holidays:
         return profile.calendar
     cal = profile.calendar

@@ -12,7 +12,9 @@ from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.core.errors import PermissionDenied
+from nivaran.core.versions import KeyedCopy
 from nivaran.geo.models import Area
+from nivaran.org.apps import MAPPINGS_VERSION
 from nivaran.org.models import (
     Department,
     FieldCoverage,
@@ -68,10 +70,12 @@ class LevelResolver:
     ancestor category, then none; within that, the nearest enclosing area.
 
     By default it reads what each question needs and keeps it: for a department and an
-    area path, one indexed query for the mappings of that area's ancestors (and the
-    whole state) at every level, and the category's ancestors one step at a time. A
-    registration or a workflow action then costs two or three small queries, whatever
-    the number of posts, areas and mappings of the state. `preloaded()` loads every
+    area path, the mappings of that area's ancestors (and the whole state) at every level
+    (one indexed query, kept per process until a mapping or an area is written) and their
+    posts with their holders (one query by primary key, always fresh), and the category's
+    ancestors one step at a time unless the category came with its parent. A registration
+    or a workflow action then costs one or two small queries, whatever the number of
+    posts, areas and mappings of the state. `preloaded()` loads every
     mapping at once instead, for the batch jobs that ask about thousands of grievances
     (the sweep, bulk intake, the mapping checks).
     """
@@ -108,20 +112,25 @@ class LevelResolver:
             return self._rows.get((department_id, level), [])
         key = (department_id, area_path)
         if key not in self._near:
-            by_level: dict[int, list[Row]] = defaultdict(list)
-            mappings = (
-                LevelMapping.objects.filter(department_id=department_id)
-                .filter(Q(area__isnull=True) | Q(area__path__in=ancestor_paths(area_path)))
-                .select_related("post", "post__holder", "post__designation", "area")
+            near = _near_mappings.get(key)
+            # The posts are read afresh (who holds them changes without a mapping write).
+            posts = Post.objects.select_related("holder").in_bulk(
+                {post_id for rows in near.values() for _c, _p, post_id in rows}
             )
-            for m in mappings:
-                by_level[m.level].append((m.category_id, m.area.path if m.area else "", m.post))
-            self._near[key] = by_level
+            self._near[key] = {
+                level: [(c, p, posts[post_id]) for c, p, post_id in rows if post_id in posts]
+                for level, rows in near.items()
+            }
         return self._near[key].get(level, [])
 
     def knows(self, category: Category) -> LevelResolver:
-        """Take a loaded category's parent from it rather than from a query."""
-        self._parent.setdefault(category.pk, category.parent_id)
+        """Take a loaded category's parent from it rather than from a query, and its
+        parent's parent when the parent was loaded with it (`select_related("parent")`)."""
+        current: Category | None = category
+        while current is not None:
+            self._parent.setdefault(current.pk, current.parent_id)
+            loaded = current._state.fields_cache.get("parent")
+            current = loaded if isinstance(loaded, Category) else None
         return self
 
     def _parent_of(self, category_id: int) -> int | None:
@@ -129,7 +138,7 @@ class LevelResolver:
             if self._preloaded and self._department_id is None:
                 return None  # every category was loaded: this one does not exist
             self._parent.update(
-                Category.objects.filter(pk=category_id).values_list("id", "parent_id")
+                Category.objects.filter(pk=category_id).order_by().values_list("id", "parent_id")
             )
             self._parent.setdefault(category_id, None)
         return self._parent[category_id]
@@ -188,6 +197,26 @@ class LevelResolver:
             if post is not None and post.holder_id == user.pk:
                 found = level
         return found
+
+
+def _read_near_mappings(key: tuple[int, str]) -> dict[int, list[tuple[int | None, str, int]]]:
+    """level -> (category, area path, post) of the department's mappings for the area's
+    ancestors and for the whole state: one indexed query."""
+    department_id, area_path = key
+    near: dict[int, list[tuple[int | None, str, int]]] = defaultdict(list)
+    rows = (
+        LevelMapping.objects.filter(department_id=department_id)
+        .filter(Q(area__isnull=True) | Q(area__path__in=ancestor_paths(area_path)))
+        .order_by()
+        .values_list("level", "category_id", "area__path", "post_id")
+    )
+    for level, category_id, path, post_id in rows:
+        near[level].append((category_id, path or "", post_id))
+    return dict(near)
+
+
+# Kept per process until a mapping or an area is written (org.apps tracks both).
+_near_mappings = KeyedCopy(MAPPINGS_VERSION, _read_near_mappings)
 
 
 def ancestor_paths(area_path: str) -> list[str]:

@@ -106,18 +106,18 @@ def test_a_category_mapping_wins_over_the_departments_and_a_nearer_area_over_a_f
 
 
 def _registration_cost(world, n: int) -> tuple[int, int]:
-    """The queries of one registration, and the level mappings it loaded."""
+    """The queries of one registration, and the posts it loaded."""
     loaded = []
 
     def count(sender, instance, **kwargs):
         loaded.append(instance)
 
-    post_init.connect(count, sender=LevelMapping)
+    post_init.connect(count, sender=Post)
     try:
         with CaptureQueriesContext(connection) as ctx:
             world.register(mobile=f"98765432{n:02d}", description=f"सड़क पर पानी भरा है {n} दिन से")
     finally:
-        post_init.disconnect(count, sender=LevelMapping)
+        post_init.disconnect(count, sender=Post)
     return len(ctx.captured_queries), len(loaded)
 
 
@@ -159,4 +159,4 @@ def test_a_registration_costs_the_same_in_a_bigger_state(world):
     _double_the_organisation(world)
     assert LevelMapping.objects.count() > 3 * mappings
     assert _registration_cost(world, 2) == (queries, loaded)
-    assert loaded <= 8  # the block's ancestors' mappings at four levels, not the state's
+    assert loaded <= 8  # the posts of the block's ancestors' mappings, not the state's
