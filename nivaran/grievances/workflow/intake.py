@@ -16,10 +16,13 @@ from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
+from nivaran.catalog.apps import TYPES_VERSION
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
 from nivaran.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from nivaran.core.versions import KeyedCopy
 from nivaran.duplicates.services import duplicates_index, duplicates_index_bulk
+from nivaran.geo.apps import AREAS_VERSION
 from nivaran.geo.models import Area
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
@@ -99,6 +102,21 @@ def _route(
     return Routing(post, due_at(deadlines=deadlines, level=1, start=at, calendar=calendar))
 
 
+# Registration's lookups by code, kept per process until a type or an area is written.
+_open_types: KeyedCopy[str, Category | None] = KeyedCopy(
+    TYPES_VERSION,
+    lambda code: (
+        Category.objects.filter(code=code, is_active=True, selectable=True)
+        .select_related("department", "parent")  # the parent: routing walks up the tree
+        .order_by()
+        .first()
+    ),
+)
+_areas: KeyedCopy[str, Area | None] = KeyedCopy(
+    AREAS_VERSION, lambda code: Area.objects.filter(code=code).order_by().first()
+)
+
+
 def _clean(
     *,
     citizen_name: str,
@@ -118,16 +136,12 @@ def _clean(
         errors["description"] = ["Describe the grievance in at least 10 characters."]
     if channel not in Channel.values:
         errors["channel"] = [f"Use one of: {', '.join(Channel.values)}."]
-    category = (
-        Category.objects.filter(code=category_code, is_active=True, selectable=True)
-        .select_related("department")
-        .first()
-    )
+    category = _open_types.get(category_code)
     if category is None:
         errors["category"] = [f"No open complaint type with code {category_code!r}."]
     elif kind and kind != category.kind:
         errors["kind"] = [f"Category {category_code} takes kind {category.kind!r}, not {kind!r}."]
-    area = Area.objects.filter(code=area_code).first()
+    area = _areas.get(area_code)
     if area is None:
         errors["area"] = [f"No area with code {area_code!r}."]
     if errors:
@@ -169,17 +183,23 @@ def grievance_register(
             _("A citizen can lodge grievances only for the mobile number they have proved."),
             fields={"citizen.mobile": [_("Not the mobile number you have proved by OTP.")]},
         )
-    if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
-        return _replayed(existing, intake_hash), False
-    category, area = _clean(
-        citizen_name=citizen_name,
-        mobile=mobile,
-        category_code=category_code,
-        area_code=area_code,
-        description=description,
-        kind=kind,
-        channel=channel,
-    )
+    # A repeated intake key is found by the unique constraint on the insert below (a
+    # retry is rare; a lookup before every registration would cost each one a statement),
+    # or here when the retry's body no longer passes: it still gets the first result.
+    try:
+        category, area = _clean(
+            citizen_name=citizen_name,
+            mobile=mobile,
+            category_code=category_code,
+            area_code=area_code,
+            description=description,
+            kind=kind,
+            channel=channel,
+        )
+    except InvalidInput:
+        if intake_key and (existing := _registered_with(intake_key)):
+            return _replayed(existing, intake_hash), False
+        raise
     at = at or timezone.now()
     profile = active_profile()
     language = language or detect_language(description)
@@ -195,14 +215,16 @@ def grievance_register(
     try:
         with transaction.atomic():
             citizen = _citizen(name=citizen_name, mobile=mobile, language=language)
+            pk = _reserve_id()
             grievance = Grievance.objects.create(
+                **({"id": pk, "number": grievance_number(profile, at, pk)} if pk else {}),
                 citizen=citizen,
                 kind=category.kind,
                 channel=channel,
                 source=source,
                 emergency=emergency,
                 category=category,
-                department_id=category.department_id,
+                department=category.department,
                 area=area,
                 area_path=area.path,
                 description=description.strip(),
@@ -219,8 +241,9 @@ def grievance_register(
                 intake_hash=intake_hash if intake_key else "",
                 linked_to=linked_to,
             )
-            grievance.number = grievance_number(profile, at, grievance.pk)
-            grievance.save(update_fields=["number"])
+            if not pk:
+                grievance.number = grievance_number(profile, at, grievance.pk)
+                grievance.save(update_fields=["number"])
             note = "" if routing.post else "No L1 post is mapped for this category and area."
             GrievanceEvent.objects.create(
                 grievance=grievance,
@@ -250,11 +273,29 @@ def grievance_register(
             if subscribers:
                 grievance_subscribe(grievance=grievance, subscribers=subscribers, at=at)
     except IntegrityError:
-        # A concurrent retry with the same intake key won the race.
-        if intake_key and (existing := Grievance.objects.filter(intake_key=intake_key).first()):
+        # A retry with the same intake key: the first registration holds it (committed
+        # before, or concurrently: the insert waited for it).
+        if intake_key and (existing := _registered_with(intake_key)):
             return _replayed(existing, intake_hash), False
         raise
     return grievance, True
+
+
+def _registered_with(key: str) -> Grievance | None:
+    return Grievance.objects.filter(intake_key=key).order_by().first()
+
+
+def _reserve_id() -> int | None:
+    """On PostgreSQL, the new grievance's id from its sequence, so that it is inserted
+    with its number in one statement (an UPDATE of the number afterwards would write the
+    row twice and every index of the table twice). Elsewhere None: the insert assigns it."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Grievance._meta.db_table]
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _replayed(existing: Grievance, intake_hash: str) -> Grievance:
@@ -268,18 +309,39 @@ def _replayed(existing: Grievance, intake_hash: str) -> Grievance:
     return existing
 
 
+CITIZEN_INSERTED = ("mobile", "name_key", "name", "language", "created_at")
+
+
 def _citizen(*, name: str, mobile: str, language: str) -> Citizen:
     """The person's record: one per mobile and name, made once even under concurrent
     registrations (the unique constraint decides; the loser reads the winner's row).
 
     Registration never links a record to an account: who may act as the citizen follows
     the mobile they prove (see the owner reach of the workflow)."""
-    citizen, _created = Citizen.objects.get_or_create(
-        mobile=mobile,
-        name_key=citizen_name_key(name),
-        defaults={"name": name, "language": language},
-    )
-    return citizen
+    key = citizen_name_key(name)
+    citizen = Citizen.objects.filter(mobile=mobile, name_key=key).order_by().first()
+    if citizen is not None:
+        return citizen
+    # Insert unless a concurrent registration for the same person just did (no savepoint
+    # and no error: the conflict is skipped, and then the winner's row is read).
+    new = Citizen(mobile=mobile, name_key=key, name=name, language=language)
+    new.created_at = timezone.now()
+    fields = [f for f in Citizen._meta.concrete_fields if f.name in CITIZEN_INSERTED]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)  # the model's names, no input
+    sql = f"INSERT INTO {quote(Citizen._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    sql += f"({', '.join(['%s'] * len(fields))})"
+    sql += " ON CONFLICT (mobile, name_key) DO NOTHING RETURNING id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [f.get_db_prep_save(getattr(new, f.attname), connection) for f in fields]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return Citizen.objects.get(mobile=mobile, name_key=key)
+    new.pk = row[0]
+    new._state.adding = False
+    return new
 
 
 @dataclass(frozen=True)
