@@ -11,7 +11,7 @@ the commit) keeps them under a version nobody asks for any more.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 from uuid import uuid4
 
@@ -93,14 +93,31 @@ class KeyedCopy(Generic[K, T]):
         self._version = ""
         self._values: dict[K, T] = {}
 
-    def get(self, item: K) -> T:
+    def _current(self) -> dict[K, T]:
         current = version(self.key)
         if current != self._version:
             self._values, self._version = {}, current
-        values = self._values
+        return self._values
+
+    def get(self, item: K) -> T:
+        values = self._current()
         if item in values:
             return values[item]
         value = self._load(item)
         if _may_keep() and len(values) < self._limit:
             values[item] = value
         return value
+
+    def get_many(self, items: Iterable[K], load_many: Callable[[set[K]], dict[K, T]]) -> dict[K, T]:
+        """The values of `items` that exist, those not kept read with one `load_many`."""
+        values = self._current()
+        wanted = set(items)
+        missing = {item for item in wanted if item not in values}
+        found = load_many(missing) if missing else {}
+        if found and _may_keep() and len(values) + len(found) <= self._limit:
+            values.update(found)
+        return {
+            item: values[item] if item in values else found[item]
+            for item in wanted
+            if item in values or item in found
+        }

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
-from nivaran.accounts.roles import STATEWIDE_ROLES, Role
+from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
 from nivaran.catalog.models import Kind
 from nivaran.core.api import Pagination, page_of
 from nivaran.core.errors import InvalidInput
@@ -40,6 +40,7 @@ from nivaran.grievances.workflow import (
     grievance_register,
     intake_key,
 )
+from nivaran.org.selectors import user_jurisdictions
 
 DEFAULT_CHANNEL: dict[str, str] = {
     Role.CITIZEN: Channel.WEB,
@@ -169,7 +170,11 @@ class GrievanceDetailSerializer(GrievanceSerializer):
         )
 
     def get_allowed_actions(self, obj: Grievance) -> list[str]:
-        return allowed_actions(actor=self.context["actor"], grievance=obj)
+        return allowed_actions(
+            actor=self.context["actor"],
+            grievance=obj,
+            jurisdictions=self.context.get("jurisdictions"),
+        )
 
 
 class RegisterInput(serializers.Serializer[Any]):
@@ -388,8 +393,11 @@ class GrievanceDetailApi(APIView):
     )
     def get(self, request: Request, number: str) -> Response:
         actor = _actor(request)
-        grievance = selectors.grievance_get(actor=actor, number=number)
-        return Response(GrievanceDetailSerializer(grievance, context={"actor": actor}).data)
+        # Read once: who may see it, and what they may do with it.
+        jurisdictions = user_jurisdictions(user=actor) if actor.role in POST_ROLES else []
+        grievance = selectors.grievance_get(actor=actor, number=number, jurisdictions=jurisdictions)
+        context = {"actor": actor, "jurisdictions": jurisdictions}
+        return Response(GrievanceDetailSerializer(grievance, context=context).data)
 
 
 # --- workflow actions --------------------------------------------------------------
@@ -481,9 +489,11 @@ class GrievanceActionApi(APIView):
                 status=status.HTTP_404_NOT_FOUND,
             )
         grievance_act(grievance_id=target, actor=actor, action=action, data=data)
-        grievance = Grievance.objects.select_related(
-            "citizen", "category", "department", "area", "assigned_to", "assigned_post", "linked_to"
-        ).get(pk=target)
+        grievance = (
+            Grievance.objects.select_related("citizen", "assigned_to", "assigned_post")
+            .with_master_data()
+            .get(pk=target)
+        )
         return Response(GrievanceDetailSerializer(grievance, context={"actor": actor}).data)
 
 

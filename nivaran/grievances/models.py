@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -82,6 +82,31 @@ class Citizen(models.Model):
         super().save(*args, **kwargs)
 
 
+class GrievanceQuerySet(models.QuerySet["Grievance"]):
+    _with_master_data = False
+
+    def with_master_data(self) -> Self:
+        """Grievances with their type, department and area set from the per-process copies
+        of `nivaran.grievances.master`, as `select_related` would set them from joins."""
+        clone = self.all()
+        clone._with_master_data = True
+        return clone
+
+    def _clone(self) -> Self:  # kept by every clone, as Django keeps its own settings
+        clone: Self = super()._clone()  # type: ignore[misc]
+        clone._with_master_data = self._with_master_data
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        wanted = not fetched and self._with_master_data and self._result_cache
+        if wanted and self._iterable_class is models.query.ModelIterable:
+            from nivaran.grievances import master
+
+            master.attach(self._result_cache or [])
+
+
 class Grievance(models.Model):
     """A grievance, suggestion or scheme enquiry.
 
@@ -134,6 +159,8 @@ class Grievance(models.Model):
     # SHA-256 of what the request with that key asked for, where the door gives one: a
     # retry must ask for the same, or it is another complaint under a reused key.
     intake_hash = models.CharField(max_length=64, blank=True, default="")
+
+    objects = GrievanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grievance")

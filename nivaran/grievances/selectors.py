@@ -28,24 +28,35 @@ from django.utils import timezone
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
 from nivaran.core.errors import NotFound, PermissionDenied
+from nivaran.core.paging import capped_count
 from nivaran.geo.models import Area
-from nivaran.grievances.models import Grievance, GrievanceEvent, Status
+from nivaran.grievances.models import Grievance, GrievanceEvent, GrievanceQuerySet, Status
 from nivaran.grievances.workflow import WAITING
 from nivaran.org.models import Post
-from nivaran.org.selectors import field_paths, jurisdiction_q, user_jurisdictions
+from nivaran.org.selectors import (
+    Jurisdiction,
+    field_paths,
+    jurisdiction_q,
+    user_jurisdictions,
+)
 
 # What no longer waits on anyone: the figures' "pending" is everything else.
 FINISHED = (Status.CLOSED, Status.REJECTED, Status.SPECIAL_CLOSED, Status.MERGED)
 
 
-def grievances_visible_to(*, actor: User) -> QuerySet[Grievance]:
+def grievances_visible_to(
+    *, actor: User, jurisdictions: list[Jurisdiction] | None = None
+) -> GrievanceQuerySet:
+    """`jurisdictions`: the actor's, when the caller has read them already."""
     qs = Grievance.objects.all()
     if not actor.is_active:
         return qs.none()
     if actor.role in STATEWIDE_ROLES:
         return qs
     if actor.role in POST_ROLES:
-        return qs.filter(jurisdiction_q(user_jurisdictions(user=actor)))
+        if jurisdictions is None:
+            jurisdictions = user_jurisdictions(user=actor)
+        return qs.filter(jurisdiction_q(jurisdictions))
     if actor.role == Role.FIELD_VALIDATION_EXECUTIVE:
         covered = Q()
         for path in field_paths(actor):
@@ -88,7 +99,7 @@ def overdue_q(now: datetime) -> Q:
 
 def grievance_list(
     *, actor: User, filters: GrievanceFilters, now: datetime | None = None
-) -> QuerySet[Grievance]:
+) -> GrievanceQuerySet:
     now = now or timezone.now()
     if filters.assigned_to_me:
         # What waits on the posts I hold: theirs by definition, so no jurisdiction filter;
@@ -130,9 +141,11 @@ def grievance_list(
             past = Q(updated_at__gt=since) | Q(updated_at=since, id__gt=filters.after_id)
         qs = qs.filter(past, updated_at__lte=settled)
         order = ("updated_at", "id")
-    return qs.select_related(
-        "citizen", "category", "department", "area", "assigned_to", "assigned_post"
-    ).order_by(*order)
+    return (
+        qs.select_related("citizen", "assigned_to", "assigned_post")
+        .with_master_data()
+        .order_by(*order)
+    )
 
 
 def _my_post_ids(actor: User) -> list[int]:
@@ -142,12 +155,13 @@ def _my_post_ids(actor: User) -> list[int]:
     return list(Post.objects.filter(holder=actor).values_list("id", flat=True))
 
 
-def grievance_get(*, actor: User, number: str) -> Grievance:
+def grievance_get(
+    *, actor: User, number: str, jurisdictions: list[Jurisdiction] | None = None
+) -> Grievance:
     grievance = (
-        grievances_visible_to(actor=actor)
-        .select_related(
-            "citizen", "category", "department", "area", "assigned_to", "assigned_post", "linked_to"
-        )
+        grievances_visible_to(actor=actor, jurisdictions=jurisdictions)
+        .select_related("citizen", "assigned_to", "assigned_post")
+        .with_master_data()
         .filter(number=number)
         .first()
     )
@@ -176,14 +190,16 @@ def grievance_history(*, grievance: Grievance) -> QuerySet[GrievanceEvent]:
     return grievance.events.select_related("assigned_to").order_by("at", "id")
 
 
-def inbox_counts(*, actor: User, now: datetime | None = None) -> dict[str, int]:
+def inbox_counts(*, actor: User, now: datetime | None = None) -> dict[str, tuple[int, bool]]:
+    """The inbox's tabs: how many, and whether more than the count cap (core.paging)."""
     now = now or timezone.now()
     mine = Grievance.objects.filter(assigned_post_id__in=_my_post_ids(actor), status__in=WAITING)
     emergencies = grievances_visible_to(actor=actor).filter(emergency=True, status__in=WAITING)
     return {
-        "mine": mine.count(),
-        "overdue": mine.filter(overdue_q(now)).count(),
-        "emergency": emergencies.count(),
+        "mine": capped_count(mine),
+        "overdue": capped_count(mine.filter(overdue_q(now))),
+        "emergency": capped_count(emergencies),
+        "all": capped_count(grievances_visible_to(actor=actor)),
     }
 
 

@@ -55,6 +55,9 @@ class Context:
     def resolver(self) -> LevelResolver:
         if self._resolver is None:
             self._resolver = LevelResolver(department_id=self.grievance.department_id)
+            category = self.grievance._state.fields_cache.get("category")
+            if category is not None:  # loaded (with its parent, from master data): no walk
+                self._resolver.knows(category)
         return self._resolver
 
 

@@ -84,13 +84,17 @@ def _may(
     )
 
 
-def allowed_actions(*, actor: User, grievance: Grievance) -> list[str]:
+def allowed_actions(
+    *, actor: User, grievance: Grievance, jurisdictions: list[Jurisdiction] | None = None
+) -> list[str]:
     """What the actor may do now: the buttons a page shows, `allowed_actions` in the API.
 
     Guards are asked too, with no input yet; a guard that can only judge the input
-    (an unknown reason code, say) leaves the action offered.
+    (an unknown reason code, say) leaves the action offered. `jurisdictions`: the actor's,
+    when the caller has read them already.
     """
-    jurisdictions = user_jurisdictions(user=actor) if actor.role in POST_ROLES else []
+    if jurisdictions is None:
+        jurisdictions = user_jurisdictions(user=actor) if actor.role in POST_ROLES else []
     profile = active_profile()
     ctx = Context(grievance, actor, {}, timezone.now(), profile, profile.calendar)
     allowed = []

@@ -16,15 +16,12 @@ from django.utils.translation import gettext as _
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import Role
-from nivaran.catalog.apps import TYPES_VERSION
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
 from nivaran.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
-from nivaran.core.versions import KeyedCopy
 from nivaran.duplicates.services import duplicates_index, duplicates_index_bulk
-from nivaran.geo.apps import AREAS_VERSION
 from nivaran.geo.models import Area
-from nivaran.grievances import notify
+from nivaran.grievances import master, notify
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
 from nivaran.grievances.models import (
     Channel,
@@ -102,21 +99,6 @@ def _route(
     return Routing(post, due_at(deadlines=deadlines, level=1, start=at, calendar=calendar))
 
 
-# Registration's lookups by code, kept per process until a type or an area is written.
-_open_types: KeyedCopy[str, Category | None] = KeyedCopy(
-    TYPES_VERSION,
-    lambda code: (
-        Category.objects.filter(code=code, is_active=True, selectable=True)
-        .select_related("department", "parent")  # the parent: routing walks up the tree
-        .order_by()
-        .first()
-    ),
-)
-_areas: KeyedCopy[str, Area | None] = KeyedCopy(
-    AREAS_VERSION, lambda code: Area.objects.filter(code=code).order_by().first()
-)
-
-
 def _clean(
     *,
     citizen_name: str,
@@ -136,12 +118,12 @@ def _clean(
         errors["description"] = ["Describe the grievance in at least 10 characters."]
     if channel not in Channel.values:
         errors["channel"] = [f"Use one of: {', '.join(Channel.values)}."]
-    category = _open_types.get(category_code)
+    category = master.open_type(category_code)
     if category is None:
         errors["category"] = [f"No open complaint type with code {category_code!r}."]
     elif kind and kind != category.kind:
         errors["kind"] = [f"Category {category_code} takes kind {category.kind!r}, not {kind!r}."]
-    area = _areas.get(area_code)
+    area = master.area_by_code(area_code)
     if area is None:
         errors["area"] = [f"No area with code {area_code!r}."]
     if errors:
