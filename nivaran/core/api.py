@@ -15,11 +15,35 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from nivaran.core.errors import DomainError
+from nivaran.core.paging import CappedPaginator
 
 
 class Pagination(PageNumberPagination):
+    """Pages of a list; `count` is exact up to NIVARAN_LIST_COUNT_CAP rows, and beyond it
+    is the cap with `count_capped` true (see `nivaran.core.paging`)."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        page = self.page
+        response.data["count_capped"] = bool(page and getattr(page.paginator, "capped", False))
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paged = super().get_paginated_response_schema(schema)
+        paged["properties"]["count_capped"] = COUNT_CAPPED_SCHEMA
+        return paged
+
+
+COUNT_CAPPED_DESCRIPTION = (
+    "True when the list holds more rows than the count cap (NIVARAN_LIST_COUNT_CAP, "
+    "default 10,000): `count` is then the cap, read as 'at least'. Pages past it are "
+    "still served; follow `next`."
+)
+COUNT_CAPPED_SCHEMA = {"type": "boolean", "description": COUNT_CAPPED_DESCRIPTION}
 
 
 def page_of(name: str, item: serializers.Serializer[Any]) -> serializers.Serializer[Any]:
@@ -29,6 +53,7 @@ def page_of(name: str, item: serializers.Serializer[Any]) -> serializers.Seriali
         name,
         {
             "count": serializers.IntegerField(),
+            "count_capped": serializers.BooleanField(help_text=COUNT_CAPPED_DESCRIPTION),
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
             "results": item,

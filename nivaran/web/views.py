@@ -25,6 +25,7 @@ from nivaran.accounts.forms import SignInForm
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, Role
 from nivaran.core.errors import DomainError
+from nivaran.core.paging import CappedPaginator, capped_count
 from nivaran.duplicates.selectors import duplicate_candidates_for_grievance
 from nivaran.exports.kinds import may_export
 from nivaran.grievances import quality, selectors
@@ -89,30 +90,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
     }
     tab, filters = inbox_filters(actor=actor, chosen=chosen)
     counts = selectors.inbox_counts(actor=actor, now=now)
-    counts["all"] = selectors.grievance_list(
-        actor=actor, filters=GrievanceFilters(), now=now
-    ).count()
     tabs = [
-        ("mine", _("Assigned to me"), counts["mine"]),
-        ("overdue", _("Overdue"), counts["overdue"]),
-        ("emergency", _("Emergency"), counts["emergency"]),
+        ("mine", _("Assigned to me"), *counts["mine"]),
+        ("overdue", _("Overdue"), *counts["overdue"]),
+        ("emergency", _("Emergency"), *counts["emergency"]),
     ]
     atrs: list[ActionTakenReport] = []
     # H6: what the officers one level below the actor's posts have reported.
     junior_atrs = quality.atrs_for_senior(actor=actor) if actor.role in POST_ROLES else None
     if junior_atrs is not None:
-        tabs.append(("atrs", _("ATRs from my juniors"), junior_atrs.count()))
+        tabs.append(("atrs", _("ATRs from my juniors"), *capped_count(junior_atrs)))
     elif tab == "atrs":
         tab = "all"
-    tabs.append(("all", _("All I can see"), counts["all"]))
+    tabs.append(("all", _("All I can see"), *counts["all"]))
     grievances: list[Grievance] = []
     page: Page[Any]
     if junior_atrs is not None and tab == "atrs":
-        page = Paginator(junior_atrs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(junior_atrs, PAGE_SIZE).get_page(request.GET.get("page"))
         atrs = list(page.object_list)
     else:
         found = selectors.grievance_list(actor=actor, filters=filters, now=now)
-        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
         grievances = list(page.object_list)
     return render(
         request,

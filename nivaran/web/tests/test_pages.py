@@ -170,8 +170,10 @@ def test_the_inbox_makes_a_constant_number_of_queries(world: World, django_asser
     with django_assert_max_num_queries(len(one)) as thirty:
         response = client.get("/", {"tab": "all"})
     assert response.text.count("<tr data-number=") == 25
-    # Two of them for an officer's "ATRs from my juniors" count (their posts, the count).
-    assert len(thirty) == len(one) <= 14
+    # Two of them for an officer's "ATRs from my juniors" count (their posts, the count);
+    # three for the rows' types, departments and areas, which a request outside a test's
+    # transaction takes from the process's copies (grievances.master) instead.
+    assert len(thirty) == len(one) <= 17
 
 
 def test_the_officer_sees_a_form_for_each_allowed_action_only(world: World):
