@@ -156,7 +156,12 @@ def start_web(
     web = subprocess.Popen(  # noqa: S603 - our own binaries
         command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
     )
-    wait_serving(f"http://{bind_host}:{port}/api/v1/", web, log)
+    try:
+        # Workers boot one Django each: on a loaded machine that takes a while.
+        wait_serving(f"http://{bind_host}:{port}/api/v1/", web, log, seconds=180)
+    except BaseException:
+        stop([web])
+        raise
     return web
 
 
