@@ -15,7 +15,8 @@ functions with the most cumulative time, per request, and the project's own.
 
 Kinds: register (the tele-caller's POST /api/v1/grievances/), detail (CMO, random
 numbers), list (CMO, first page), inbox (`?mine=true`, the busiest L1 officer),
-overdue (`?status=open&overdue=true`, the same officer).
+overdue (`?status=open&overdue=true`, the same officer), me (GET /api/v1/me/ as the
+CMO: the floor, what the stack costs around a view that does almost nothing).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-KINDS = ("register", "detail", "list", "inbox", "overdue")
+KINDS = ("register", "detail", "list", "inbox", "overdue", "me")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -129,6 +130,7 @@ def requests_of(kind: str, n: int, seed: int) -> tuple[Any, list[Any]]:
         "list": "/api/v1/grievances/",
         "inbox": "/api/v1/grievances/?mine=true",
         "overdue": "/api/v1/grievances/?status=open&overdue=true",
+        "me": "/api/v1/me/",
     }[kind]
     return client, [lambda: client.get(url)] * (2 * n + 5)
 

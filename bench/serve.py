@@ -66,8 +66,8 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--seed", type=int, default=1)
     cores = os.cpu_count() or 1
     parser.add_argument("--web-workers", type=int, default=2 * cores + 1)
-    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
-    parser.add_argument("--threads", type=int, default=4, help="per gthread worker")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="gthread")
+    parser.add_argument("--threads", type=int, default=2, help="per gthread worker")
     parser.add_argument("--celery-workers", type=int, default=1)
     parser.add_argument("--queues", default=",".join(QUEUES), help="the workers' -Q")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's (0: a free one)")
