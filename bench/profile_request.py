@@ -49,6 +49,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=30, help="functions listed")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--wall", action="store_true", help="profile wall time (default: CPU time)")
+    parser.add_argument("--plan", action="store_true", help="print the slowest SELECT's plan")
     return parser.parse_args(argv)
 
 
@@ -197,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    {c / n:6.1f}  {kind_time[k] / n:6.2f} ms  {k}")
     print("  the last request's SELECTs, planned and run again (EXPLAIN ANALYZE), ms:")
     print(f"    {'plan':>6} {'run':>6}  statement")
+    slowest = ("", -1.0)
     with connection.cursor() as cursor:
         for q in last:
             if not q["sql"].lstrip().upper().startswith("SELECT"):
@@ -206,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
             text = re.sub(r"\s+", " ", q["sql"])
             text = text if len(text) < 110 else text[:70] + " … " + text[-36:]
             print(f"    {plan['Planning Time']:6.2f} {plan['Execution Time']:6.2f}  {text}")
+            cost = plan["Planning Time"] + plan["Execution Time"]
+            if cost > slowest[1]:
+                slowest = (q["sql"], cost)
+        if args.plan and slowest[0]:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {slowest[0]}")
+            print(f"  the slowest:\n{slowest[0]}\n")
+            print("\n".join("    " + row[0] for row in cursor.fetchall()))
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     timer = "wall" if args.wall else "CPU"

@@ -12,7 +12,7 @@
 # primary, then starts gunicorn and the workers with DATABASE_URL through PgBouncer,
 # DATABASE_POOLED=1 and DATABASE_REPLICA_URL on the replica. Without scripts/pg-replica.sh
 # or scripts/pgbouncer.sh (or with SCALE_DIRECT=1) it says so and serves straight from the
-# primary on :5432.
+# primary on :5432. A replica or PgBouncer already running is used and left running.
 #
 # Environment: SCALE_COUNT (grievances generated first, 20000), SCALE_QUEUES (the
 # workers' -Q), SCALE_MIX, SCALE_CONCURRENCY, SCALE_DURATION (the load), SCALE_DIRECT.
@@ -72,13 +72,22 @@ elif [ ! -f scripts/pg-replica.sh ] || [ ! -f scripts/pgbouncer.sh ]; then
   say "scripts/pg-replica.sh or scripts/pgbouncer.sh is missing (branch 'replica' not merged):"
   say "  serving straight from the primary on :$PRIMARY_PORT, without replica or pool"
 else
-  say "replica: scripts/pg-replica.sh up (127.0.0.1:$REPLICA_PORT)"
-  bash scripts/pg-replica.sh up
-  STARTED+=(scripts/pg-replica.sh)
+  # What was running before is left running on exit (someone else's replica or pool).
+  if bash scripts/pg-replica.sh status >/dev/null 2>&1; then
+    say "replica: already up on 127.0.0.1:$REPLICA_PORT (left running on exit)"
+  else
+    say "replica: scripts/pg-replica.sh up (127.0.0.1:$REPLICA_PORT)"
+    bash scripts/pg-replica.sh up
+    STARTED+=(scripts/pg-replica.sh)
+  fi
   bash scripts/pg-replica.sh status
-  say "PgBouncer: scripts/pgbouncer.sh up (127.0.0.1:$POOL_PORT, transaction mode)"
-  bash scripts/pgbouncer.sh up
-  STARTED+=(scripts/pgbouncer.sh)
+  if pg_isready -q -h 127.0.0.1 -p "$POOL_PORT"; then
+    say "PgBouncer: already up on 127.0.0.1:$POOL_PORT (left running on exit)"
+  else
+    say "PgBouncer: scripts/pgbouncer.sh up (127.0.0.1:$POOL_PORT, transaction mode)"
+    bash scripts/pgbouncer.sh up
+    STARTED+=(scripts/pgbouncer.sh)
+  fi
   SERVER_ARGS=(
     --server-database-url "postgres://postgres@127.0.0.1:$POOL_PORT/$DB_NAME"
     --replica-url "postgres://postgres@127.0.0.1:$REPLICA_PORT/$DB_NAME"
