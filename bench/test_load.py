@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -18,15 +19,17 @@ import load  # bench/ is not a package: found on the path above
 
 
 @pytest.fixture
-def live_world(transactional_db) -> World:
+def live_world(transactional_db: None) -> World:
     return build_world()
 
 
 def _token(world: World, username: str) -> str:
-    return Token.objects.get_or_create(user=world[username])[0].key
+    return str(Token.objects.get_or_create(user=world[username])[0].key)
 
 
-def test_the_load_test_registers_and_reads_through_the_api(live_server, live_world, tmp_path):
+def test_the_load_test_registers_and_reads_through_the_api(
+    live_server: Any, live_world: World, tmp_path: Path
+) -> None:
     live_world.register()  # a grievance to read in detail from the start
     out = tmp_path / "load.jsonl"
     status = load.main(
@@ -66,7 +69,9 @@ def test_the_load_test_registers_and_reads_through_the_api(live_server, live_wor
     assert registered <= made <= registered + 2
 
 
-def test_the_load_test_fails_when_the_server_refuses(live_server, live_world, capsys):
+def test_the_load_test_fails_when_the_server_refuses(
+    live_server: Any, live_world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An officer may not register: every registration is a 403, and the run fails."""
     status = load.main(
         [
