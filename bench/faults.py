@@ -49,7 +49,7 @@ from _serve import (  # noqa: E402 - after the path is set
     web_workers,
 )
 
-BROKER = "redis://127.0.0.1:6379/13"
+BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
