@@ -50,6 +50,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--wall", action="store_true", help="profile wall time (default: CPU time)")
     parser.add_argument("--plan", action="store_true", help="print the slowest SELECT's plan")
+    parser.add_argument(
+        "--server-side-binding",
+        action="store_true",
+        help="an experiment: psycopg's server-side binding, so that a statement run 5 "
+        "times on a connection is prepared (psycopg's prepare_threshold) and its plan reused",
+    )
+    parser.add_argument(
+        "--generic-plans",
+        action="store_true",
+        help="with --server-side-binding: plan_cache_mode=force_generic_plan, so that a "
+        "prepared statement is planned once, not once per parameter set",
+    )
     return parser.parse_args(argv)
 
 
@@ -145,8 +157,16 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+    if args.server_side_binding:  # before the first connection is made
+        # Django turns psycopg's prepared statements off unless prepare_threshold is given.
+        options.update(server_side_binding=True, prepare_threshold=5)
+    if args.generic_plans:
+        options["options"] = "-c plan_cache_mode=force_generic_plan"
 
     _client, calls = requests_of(args.kind, args.requests, args.seed)
     for call in calls[:5]:
@@ -215,6 +235,14 @@ def main(argv: list[str] | None = None) -> int:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {slowest[0]}")
             print(f"  the slowest:\n{slowest[0]}\n")
             print("\n".join("    " + row[0] for row in cursor.fetchall()))
+        if args.server_side_binding:
+            cursor.execute(
+                "SELECT generic_plans, custom_plans, left(statement, 70) FROM "
+                "pg_prepared_statements ORDER BY generic_plans + custom_plans DESC LIMIT 5"
+            )
+            print("  prepared on this connection (generic plans, custom plans, statement):")
+            for generic, custom, text in cursor.fetchall():
+                print(f"    {generic:6} {custom:6}  {text}")
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     timer = "wall" if args.wall else "CPU"
