@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nivaran_load_bench \\
       .venv/bin/python bench/serve.py [--count 200000] [--reuse] \\
-        [--web-workers 5] [--worker-class sync|gthread] [--threads 4] [--celery-workers 1] \\
+        [--web-workers 5] [--worker-class gthread|sync] [--threads 2] [--celery-workers 1] \\
         [--hold] -- [bench/load.py options, e.g. --concurrency 8 --duration 30]
 
 Without --reuse it drops and recreates that database (its name must contain "bench"),
