@@ -9,7 +9,8 @@ export NIVARAN_VAR_DIR ?= $(CURDIR)/var
 RUN_DB ?= sqlite:///$(NIVARAN_VAR_DIR)/$(PROFILE).sqlite3
 RUN_ENV := NIVARAN_DEMO_MODE=1 DEBUG=1 NIVARAN_PROFILE=$(PROFILE) DATABASE_URL=$(RUN_DB)
 
-.PHONY: run test setup manage lint typecheck pytest assets browser-deps messages schema clean bench bench-faults
+.PHONY: run test setup manage lint typecheck pytest assets browser-deps messages schema clean bench bench-faults \
+  bench-load scale-demo
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -61,6 +62,15 @@ bench: setup
 ## Registrations against gunicorn while a web worker and the Celery worker are killed (PostgreSQL).
 bench-faults: setup
 	$(BIN)/python bench/faults.py $(ARGS)
+
+## The load test against gunicorn + Celery on a bench database (PostgreSQL, DATABASE_URL):
+## make bench-load ARGS="--count 200000 -- --concurrency 8 --duration 30 --mix register=1"
+bench-load: setup
+	$(BIN)/python bench/serve.py $(ARGS)
+
+## Primary, replica, PgBouncer, gunicorn and two Celery workers, then the load test (ARGS: serve.py's).
+scale-demo: setup
+	bash scripts/scale-demo.sh $(ARGS)
 
 ## Extract and compile translations (needs GNU gettext).
 messages: setup

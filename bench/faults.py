@@ -25,7 +25,6 @@ import json
 import os
 import random
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,15 +33,23 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-BIN = Path(sys.executable).parent
-BROKER = "redis://127.0.0.1:6379/13"
+from _serve import (  # noqa: E402 - after the path is set
+    Gateway,
+    free_port,
+    server_env,
+    start_web,
+    start_worker,
+    stop,
+    web_workers,
+)
+
+BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -55,135 +62,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--drain-seconds", type=int, default=180, help="how long to wait for the outbox"
     )
     return parser.parse_args(argv)
-
-
-# --- the local SMS gateway ------------------------------------------------------------
-
-
-class Gateway(ThreadingHTTPServer):
-    """Answers 200 {id} to every message and counts the references it was given."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), GatewayHandler)
-        self.references: Counter[str] = Counter()
-        self.lock = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/send"
-
-
-class GatewayHandler(BaseHTTPRequestHandler):
-    server: Gateway
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        payload = json.loads(self.rfile.read(length) or b"{}")
-        with self.server.lock:
-            self.server.references[str(payload.get("reference", ""))] += 1
-            n = sum(self.server.references.values())
-        answer = json.dumps({"id": f"gw-{n}"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-
-# --- the processes ---------------------------------------------------------------------
-
-
-def server_env(database_url: str, gateway: Gateway) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"NIVARAN_TESTING", "NIVARAN_DEMO_MODE"}}
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY="faults-bench-only",  # noqa: S106 - a throwaway local server
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        CELERY_BROKER_URL=BROKER,
-        SMS_BACKEND="http",
-        SMS_HTTP_URL=gateway.url,
-        WHATSAPP_BACKEND="http",
-        WHATSAPP_HTTP_URL=gateway.url,
-        OUTBOX_DELIVERY_SECONDS="1",
-        OUTBOX_LEASE_SECONDS="10",
-        SLA_SWEEP_SECONDS="86400",
-        LOG_LEVEL="WARNING",
-        DB_CONN_MAX_AGE="0",
-    )
-    return env
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_web(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
-    web = subprocess.Popen(  # noqa: S603 - our own binaries
-        [
-            str(BIN / "gunicorn"),
-            "nivaran.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "5",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=2)
-        except urllib.error.HTTPError:
-            return web  # any HTTP answer: it serves
-        except OSError:
-            time.sleep(0.3)
-        else:
-            return web
-    raise SystemExit(f"gunicorn did not start; see {log}")
-
-
-def start_worker(env: dict[str, str], schedule: Path, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own binaries
-        [
-            str(BIN / "celery"),
-            "-A",
-            "nivaran",
-            "worker",
-            "--beat",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--schedule",
-            str(schedule),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def web_workers(master: subprocess.Popen[bytes]) -> list[int]:
-    out = subprocess.run(  # noqa: S603
-        ["/usr/bin/pgrep", "-P", str(master.pid)], capture_output=True, text=True, check=False
-    )
-    return [int(pid) for pid in out.stdout.split()]
 
 
 # --- the load --------------------------------------------------------------------------
@@ -336,13 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     areas = areas[:40] or list(Area.objects.values_list("code", flat=True)[:40])
     redis.Redis.from_url(BROKER).flushdb()
 
-    gateway = Gateway()
-    threading.Thread(target=gateway.serve_forever, daemon=True).start()
-    env = server_env(database_url, gateway)
+    gateway = Gateway().start()
+    # Connections closed after each request: a killed worker leaves none half-used.
+    env = server_env(database_url, gateway, broker=BROKER, DB_CONN_MAX_AGE="0")
     logs = Path(tempfile.mkdtemp(prefix="nivaran-faults-"))
     port = free_port()
     web = start_web(env, port, args.web_workers, logs / "gunicorn.log")
-    worker = start_worker(env, logs / "beat-schedule", logs / "celery.log")
+    worker = start_worker(env, logs / "celery.log", schedule=logs / "beat-schedule")
     killed: list[str] = []
 
     def kill_web_worker() -> None:
@@ -357,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         worker.wait()
         killed.append(f"celery worker {worker.pid}")
         time.sleep(2)
-        worker = start_worker(env, logs / "beat-schedule", logs / "celery.log")
+        worker = start_worker(env, logs / "celery.log", schedule=logs / "beat-schedule")
 
     outcome = Outcome()
     bodies = bodies_for(count=args.requests, seed=args.seed, categories=categories, areas=areas)
@@ -377,13 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(1)
         drained = time.perf_counter() - drain_started
     finally:
-        for process in (web, worker):
-            process.terminate()
-        for process in (web, worker):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop([web, worker])
         gateway.shutdown()
 
     prefix = f"api:{caller.pk}:"
