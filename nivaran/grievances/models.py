@@ -122,7 +122,10 @@ class Grievance(models.Model):
     source = models.CharField(_("source flag"), max_length=80, blank=True)
     emergency = models.BooleanField(_("emergency"), default=False)
     category = models.ForeignKey("catalog.Category", on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
+    # Indexed by grv_dept, which leads with it.
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     area = models.ForeignKey("geo.Area", on_delete=models.PROTECT, related_name="+")
     # Copy of area.path: "inside this jurisdiction" is one indexed prefix match.
     area_path = models.CharField(max_length=400)
@@ -131,8 +134,9 @@ class Grievance(models.Model):
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     level = models.PositiveSmallIntegerField(_("level"))
+    # Indexed by grv_mine, which leads with it.
     assigned_post = models.ForeignKey(
-        "org.Post", null=True, on_delete=models.PROTECT, related_name="+"
+        "org.Post", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -166,7 +170,10 @@ class Grievance(models.Model):
         verbose_name = _("grievance")
         verbose_name_plural = _("grievances")
         indexes = [
-            models.Index(fields=["assigned_post", "status", "due_at"], name="grv_inbox"),
+            # The lists' order: every list page is an ordered walk of one of these
+            # (all I can see; what is on my posts, whatever its status).
+            models.Index(fields=["due_at", "id"], name="grv_list"),
+            models.Index(fields=["assigned_post", "due_at", "id"], name="grv_mine"),
             # An officer's queue: what still waits on the post, by deadline.
             models.Index(
                 fields=["assigned_post", "due_at", "id"],
