@@ -131,6 +131,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A streaming read replica of the primary (docs/deployment.md, "Read replica and pooling"):
+# list, dashboard and analytics reads go to it (nivaran/core/db_router.py). On PostgreSQL
+# the tests always know one, on port 5433 (scripts/pg-replica.sh), sharing the primary's
+# test database (TEST MIRROR); only the router's tests send reads to it.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if (
+    not DATABASE_REPLICA_URL
+    and env_bool("NIVARAN_TESTING")
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    _primary = DATABASES["default"]
+    DATABASE_REPLICA_URL = (
+        f"postgres://{_primary['USER']}@{_primary['HOST'] or '127.0.0.1'}:"
+        f"{os.environ.get('TEST_REPLICA_PORT', '5433')}/{_primary['NAME']}"
+    )
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    # A replica that is down costs a request at most this long before the primary answers.
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["nivaran.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("nivaran.core.db_router.ReplicaPinMiddleware")
+# Off: the replica alias is known but unused (the tests' default, since a test's own
+# writes reach the replica a moment later).
+NIVARAN_REPLICA_READS = env_bool("REPLICA_READS", default=not env_bool("NIVARAN_TESTING"))
+# Longest an actor is kept on the primary waiting for the replica to replay their write
+# (the pin is dropped as soon as it has); how long a replica that failed is skipped.
+NIVARAN_REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "3600"))
+NIVARAN_REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "10"))
+
 # The sign-in counters (accounts/throttle.py) must be shared by every web process: Redis
 # in production. Without CACHE_URL each process keeps its own (fine for `make run`).
 CACHE_URL = os.environ.get("CACHE_URL", "")
