@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -131,6 +132,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Behind PgBouncer in transaction mode (DATABASE_POOLED=1, docs/deployment.md): each
+# transaction may run on another server connection, so nothing may outlive one. Django's
+# `.iterator()` would otherwise DECLARE a WITH HOLD cursor and FETCH from it in later
+# transactions; without server-side cursors it reads the rows client-side. Persistent
+# client connections to PgBouncer are kept (cheap); a health check drops one it closed.
+DATABASE_POOLED = env_bool("DATABASE_POOLED")
+# psycopg's server-side binding (prepared statements after `DB_PREPARE_THRESHOLD` runs):
+# off unless asked. PgBouncer 1.18 keeps no prepared statement across transactions, so it
+# cannot be combined with DATABASE_POOLED.
+if env_bool("DB_SERVER_SIDE_BINDING"):
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(
+        os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    )
+
+
+def pooled(database: dict[str, Any]) -> dict[str, Any]:
+    """A database's settings for a connection through PgBouncer in transaction mode."""
+    if database.get("OPTIONS", {}).get("server_side_binding"):
+        raise RuntimeError(
+            "DATABASE_POOLED with server-side binding: PgBouncer 1.18 in transaction mode "
+            "does not keep prepared statements"
+        )
+    return {**database, "DISABLE_SERVER_SIDE_CURSORS": True, "CONN_HEALTH_CHECKS": True}
+
+
+if DATABASE_POOLED:
+    DATABASES["default"] = pooled(DATABASES["default"])
+
 # A streaming read replica of the primary (docs/deployment.md, "Read replica and pooling"):
 # list, dashboard and analytics reads go to it (nivaran/core/db_router.py). On PostgreSQL
 # the tests always know one, on port 5433 (scripts/pg-replica.sh), sharing the primary's
@@ -151,8 +181,10 @@ if DATABASE_REPLICA_URL:
         DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
     )
     # A replica that is down costs a request at most this long before the primary answers.
-    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASE_POOLED:
+        DATABASES["replica"] = pooled(DATABASES["replica"])
     DATABASE_ROUTERS = ["nivaran.core.db_router.ReplicaRouter"]
     MIDDLEWARE.append("nivaran.core.db_router.ReplicaPinMiddleware")
 # Off: the replica alias is known but unused (the tests' default, since a test's own
