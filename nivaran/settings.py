@@ -148,18 +148,20 @@ if env_bool("DB_SERVER_SIDE_BINDING"):
     )
 
 
-def pooled(database: dict[str, Any]) -> dict[str, Any]:
-    """A database's settings for a connection through PgBouncer in transaction mode."""
+def pool(database: Any) -> None:
+    """Set a database's settings (a dict) for a connection through PgBouncer in
+    transaction mode."""
     if database.get("OPTIONS", {}).get("server_side_binding"):
         raise RuntimeError(
             "DATABASE_POOLED with server-side binding: PgBouncer 1.18 in transaction mode "
             "does not keep prepared statements"
         )
-    return {**database, "DISABLE_SERVER_SIDE_CURSORS": True, "CONN_HEALTH_CHECKS": True}
+    database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    database["CONN_HEALTH_CHECKS"] = True
 
 
 if DATABASE_POOLED:
-    DATABASES["default"] = pooled(DATABASES["default"])
+    pool(DATABASES["default"])
 
 # A streaming read replica of the primary (docs/deployment.md, "Read replica and pooling"):
 # list, dashboard and analytics reads go to it (nivaran/core/db_router.py). On PostgreSQL
@@ -184,7 +186,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     if DATABASE_POOLED:
-        DATABASES["replica"] = pooled(DATABASES["replica"])
+        pool(DATABASES["replica"])
     DATABASE_ROUTERS = ["nivaran.core.db_router.ReplicaRouter"]
     MIDDLEWARE.append("nivaran.core.db_router.ReplicaPinMiddleware")
 # Off: the replica alias is known but unused (the tests' default, since a test's own

@@ -18,7 +18,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from nivaran.grievances.models import GrievanceEvent
-from nivaran.settings import pooled
+from nivaran.settings import pool
 from nivaran.testing.world import World, build_world
 
 SCRIPT = Path(settings.BASE_DIR) / "scripts" / "pgbouncer.sh"
@@ -55,7 +55,8 @@ def through_pgbouncer(_pgbouncer_up, transactional_db) -> Iterator[None]:
     primary = connections["default"]
     before = dict(primary.settings_dict)
     primary.close()
-    primary.settings_dict.update(pooled(before), HOST="127.0.0.1", PORT=PORT)
+    pool(primary.settings_dict)
+    primary.settings_dict.update(HOST="127.0.0.1", PORT=PORT)
     try:
         yield
     finally:
