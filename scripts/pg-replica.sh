@@ -124,8 +124,15 @@ down() {
     as_postgres "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -m fast -w stop >/dev/null || true
   fi
   rm -rf "$REPLICA_DIR" "$LOG"
-  # A slot nobody reads would keep WAL on the primary for ever.
-  primary_sql "SELECT pg_drop_replication_slot('$SLOT') FROM pg_replication_slots WHERE slot_name = '$SLOT' AND NOT active" >/dev/null 2>&1 || true
+  # A slot nobody reads would keep WAL on the primary for ever. Its walsender may take a
+  # moment to notice the replica has gone: the slot is dropped once it is inactive.
+  for _ in $(seq 1 20); do
+    case "$(primary_sql "SELECT active FROM pg_replication_slots WHERE slot_name = '$SLOT'" 2>/dev/null)" in
+      "") break ;;
+      f) primary_sql "SELECT pg_drop_replication_slot('$SLOT')" >/dev/null 2>&1 || true ;;
+      *) sleep 0.5 ;;
+    esac
+  done
   echo "Replica removed."
 }
 
