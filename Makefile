@@ -48,11 +48,14 @@ typecheck: setup
 browser-deps:
 	@bash scripts/browser-deps.sh
 
-## Every check: lint, types, the test suite on SQLite, and on PostgreSQL when DATABASE_URL is set.
+## Every check: lint, types, the test suite on SQLite, and on PostgreSQL when DATABASE_URL is set
+## (there the router's tests start a streaming replica on :5433, scripts/pg-replica.sh, and
+## the pooling test PgBouncer on :6432, scripts/pgbouncer.sh, installed here when missing).
 test: setup browser-deps lint typecheck
 	env -u DATABASE_URL NIVARAN_TESTING=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 	  echo "== again on $$DATABASE_URL"; \
+	  bash scripts/pgbouncer.sh install; \
 	  NIVARAN_TESTING=1 $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); \
 	fi
 

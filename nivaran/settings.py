@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -130,6 +131,71 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Behind PgBouncer in transaction mode (DATABASE_POOLED=1, docs/deployment.md): each
+# transaction may run on another server connection, so nothing may outlive one. Django's
+# `.iterator()` would otherwise DECLARE a WITH HOLD cursor and FETCH from it in later
+# transactions; without server-side cursors it reads the rows client-side. Persistent
+# client connections to PgBouncer are kept (cheap); a health check drops one it closed.
+DATABASE_POOLED = env_bool("DATABASE_POOLED")
+# psycopg's server-side binding (prepared statements after `DB_PREPARE_THRESHOLD` runs):
+# off unless asked. PgBouncer 1.18 keeps no prepared statement across transactions, so it
+# cannot be combined with DATABASE_POOLED.
+if env_bool("DB_SERVER_SIDE_BINDING"):
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(
+        os.environ.get("DB_PREPARE_THRESHOLD", "5")
+    )
+
+
+def pool(database: Any) -> None:
+    """Set a database's settings (a dict) for a connection through PgBouncer in
+    transaction mode."""
+    if database.get("OPTIONS", {}).get("server_side_binding"):
+        raise RuntimeError(
+            "DATABASE_POOLED with server-side binding: PgBouncer 1.18 in transaction mode "
+            "does not keep prepared statements"
+        )
+    database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    database["CONN_HEALTH_CHECKS"] = True
+
+
+if DATABASE_POOLED:
+    pool(DATABASES["default"])
+
+# A streaming read replica of the primary (docs/deployment.md, "Read replica and pooling"):
+# list, dashboard and analytics reads go to it (nivaran/core/db_router.py). On PostgreSQL
+# the tests always know one, on port 5433 (scripts/pg-replica.sh), sharing the primary's
+# test database (TEST MIRROR); only the router's tests send reads to it.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if (
+    not DATABASE_REPLICA_URL
+    and env_bool("NIVARAN_TESTING")
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    _primary = DATABASES["default"]
+    DATABASE_REPLICA_URL = (
+        f"postgres://{_primary['USER']}@{_primary['HOST'] or '127.0.0.1'}:"
+        f"{os.environ.get('TEST_REPLICA_PORT', '5433')}/{_primary['NAME']}"
+    )
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    # A replica that is down costs a request at most this long before the primary answers.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASE_POOLED:
+        pool(DATABASES["replica"])
+    DATABASE_ROUTERS = ["nivaran.core.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("nivaran.core.db_router.ReplicaPinMiddleware")
+# Off: the replica alias is known but unused (the tests' default, since a test's own
+# writes reach the replica a moment later).
+NIVARAN_REPLICA_READS = env_bool("REPLICA_READS", default=not env_bool("NIVARAN_TESTING"))
+# Longest an actor is kept on the primary waiting for the replica to replay their write
+# (the pin is dropped as soon as it has); how long a replica that failed is skipped.
+NIVARAN_REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "3600"))
+NIVARAN_REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "10"))
 
 # The sign-in counters (accounts/throttle.py) must be shared by every web process: Redis
 # in production. Without CACHE_URL each process keeps its own (fine for `make run`).

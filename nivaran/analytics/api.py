@@ -40,6 +40,7 @@ from nivaran.analytics.packs import pack_subject, week_parse, weekly_pack
 from nivaran.analytics.ranking import COMPONENTS, SCOPES, Period, period_parse, ranking_compute
 from nivaran.analytics.rollups import local_day
 from nivaran.core.clients import client_address
+from nivaran.core.db_router import replica_reads
 from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.grievances.api import ErrorSerializer
 from nivaran.grievances.models import Channel
@@ -173,6 +174,7 @@ class RankingApi(APIView):
         "analytics rollups (refreshed in the background). Staff only; the officers' ranking "
         "lists only officers whose posts the caller's own posts cover (all for statewide roles).",
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         actor = request.user
         assert isinstance(actor, User)
@@ -284,6 +286,7 @@ class WeeklyPackApi(APIView):
         "file and the PDF. For the department's head, secretary and nodal officer, the "
         "district administration of the district, and statewide roles.",
     )  # fmt: skip
+    @replica_reads
     def get(self, request: Request, kind: str, code: str) -> Response:
         actor = request.user
         assert isinstance(actor, User)
@@ -476,6 +479,7 @@ class DashboardApi(APIView):
         "district and department tables. Statewide roles see the state; post holders the "
         "departments and districts their posts cover. Staff only.",
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         actor = request.user
         assert isinstance(actor, User)
@@ -535,6 +539,7 @@ class PublicFiguresApi(APIView):
         "page shows them. Counts only, no personal data. Names in the request's language "
         "(Accept-Language or /hi/). Cached for five minutes.",
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         period = _period_or_default(request)
         key = f"analytics:public:{period.start}:{period.end}:{get_language()}"

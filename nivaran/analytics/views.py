@@ -46,6 +46,7 @@ from nivaran.analytics.ranking import (
     ranking_compute,
 )
 from nivaran.analytics.rollups import local_day
+from nivaran.core.db_router import replica_reads
 from nivaran.core.errors import InvalidInput, PermissionDenied
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Channel
@@ -86,6 +87,7 @@ def _scope(request: HttpRequest) -> str:
 @login_required
 @require_GET
 @shows_domain_errors
+@replica_reads
 def ranking_page(request: HttpRequest) -> HttpResponse:
     ranking = ranking_compute(actor=_actor(request), scope=_scope(request), period=_period(request))
     weights = [
@@ -135,6 +137,7 @@ def _for_download(request: HttpRequest) -> tuple[Ranking, str]:
 @login_required
 @require_GET
 @shows_domain_errors
+@replica_reads
 def ranking_csv(request: HttpRequest) -> StreamingHttpResponse:
     ranking, name = _for_download(request)
     return csv_response(f"{name}.csv", _header(ranking), _rows(ranking))
@@ -143,6 +146,7 @@ def ranking_csv(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
+@replica_reads
 def ranking_xlsx(request: HttpRequest) -> HttpResponse:
     ranking, name = _for_download(request)
     return xlsx_response(f"{name}.xlsx", _("Ranking"), _header(ranking), _rows(ranking))
@@ -158,6 +162,7 @@ def _pack(request: HttpRequest, kind: str, code: str) -> Any:
 @login_required
 @require_GET
 @shows_domain_errors
+@replica_reads
 def packs_index(request: HttpRequest) -> HttpResponse:
     subjects = pack_subjects(actor=_actor(request))
     if not subjects:
@@ -174,6 +179,7 @@ def packs_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
+@replica_reads
 def pack_page(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     pack = _pack(request, kind, code)
     return render(
@@ -381,6 +387,7 @@ def _charts(board: Dashboard) -> dict[str, Any]:
 @login_required
 @require_GET
 @shows_domain_errors
+@replica_reads
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     board = dashboard_compute(
         actor=_actor(request), period=_dashboard_period(request), filters=_filters(request)
@@ -414,6 +421,7 @@ def _table_rows(rows: list[dict[str, Any]]) -> Iterator[Sequence[Cell]]:
 @login_required
 @require_GET
 @shows_domain_errors
+@replica_reads
 def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     board = dashboard_compute(
         actor=_actor(request), period=_dashboard_period(request), filters=_filters(request)
@@ -426,6 +434,7 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
+@replica_reads
 def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
     board = dashboard_compute(
         actor=_actor(request), period=_dashboard_period(request), filters=_filters(request)
@@ -438,6 +447,7 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_page(300)
+@replica_reads
 def transparency_page(request: HttpRequest) -> HttpResponse:
     """Public figures (B7): no login, no personal data, the last 30 days by default."""
     try:

@@ -29,6 +29,7 @@ from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
 from nivaran.catalog.models import Kind
 from nivaran.core.api import Pagination, page_of
+from nivaran.core.db_router import replica_reads
 from nivaran.core.errors import InvalidInput
 from nivaran.grievances import selectors
 from nivaran.grievances.models import Channel, Grievance, Status
@@ -230,6 +231,7 @@ class GrievanceListApi(APIView):
         description="Grievances the caller may see, newest first. An unknown filter value "
         "is a 400; a page past the last, a 404.",
     )
+    @replica_reads
     def get(self, request: Request) -> Response:
         return _grievance_page(self, request, _FilterInput(data=request.query_params))
 
@@ -383,6 +385,7 @@ class GrievanceSearchApi(APIView):
         "to access logs. `page` and `page_size` stay in the query string; the `next` and "
         "`previous` links are to be POSTed again with the same body.",
     )
+    @replica_reads
     def post(self, request: Request) -> Response:
         return _grievance_page(self, request, GrievanceSearchInput(data=request.data))
 

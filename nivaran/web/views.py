@@ -24,6 +24,7 @@ from rest_framework import serializers
 from nivaran.accounts.forms import SignInForm
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, Role
+from nivaran.core.db_router import replica_reads
 from nivaran.core.errors import DomainError
 from nivaran.core.paging import CappedPaginator, capped_count
 from nivaran.duplicates.selectors import duplicate_candidates_for_grievance
@@ -80,6 +81,7 @@ def inbox_filters(*, actor: User, chosen: dict[str, Any]) -> tuple[str, Grievanc
 
 @login_required
 @require_GET
+@replica_reads
 def inbox(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     now = timezone.now()
