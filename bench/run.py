@@ -19,7 +19,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from io import StringIO
@@ -124,6 +124,25 @@ def logged() -> Iterator[QueryLog]:
     log = QueryLog()
     with connection.execute_wrapper(log):
         yield log
+
+
+def peak_reset() -> None:
+    """Start a new peak of this process's resident memory (Linux: VmHWM; else a no-op)."""
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mb() -> float:
+    """The resident memory's peak since `peak_reset` (Linux), else since the start, in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @dataclass
@@ -236,10 +255,13 @@ def sweep(at: datetime) -> dict[str, Any]:
 
     actor = system_user()
     events_before = GrievanceEvent.objects.count()
+    peak_reset()
+    load_before = os.getloadavg()[0]
     with logged() as log:
         start, cpu = time.perf_counter(), time.process_time()
         first = grievances_sweep(at=at, actor=actor)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    rss = peak_mb()
     batches: list[list[str]] = []
     for statement in log.statements:
         if SWEEP_BATCH_MARK in statement or not batches:
@@ -258,6 +280,8 @@ def sweep(at: datetime) -> dict[str, Any]:
         "flagged": first.flagged_overdue,
         "seconds": seconds,
         "cpu": cpu,
+        "rss": rss,
+        "load": (load_before, os.getloadavg()[0]),
         "queries": len(log.statements),
         "batches": len(full),
         "per_batch": sorted(len(b) for b in full),
@@ -489,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         overdue = min(args.overdue, args.count)
         now = timezone.now().replace(microsecond=0)
         out = Tee()
+        peak_reset()
+        load_before = os.getloadavg()[0]
         start, cpu = time.perf_counter(), time.process_time()
         call_command(
             "generate_grievances",
@@ -500,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         report["generate"] = time.perf_counter() - start
         report["generate_cpu"] = time.process_time() - cpu
+        report["generate_rss"] = peak_mb()
+        report["generate_load"] = (load_before, os.getloadavg()[0])
         report["generate_log"] = out.getvalue().splitlines()[-1]
         start = time.perf_counter()
         analyze(vendor)
@@ -561,6 +589,9 @@ def render(r: dict[str, Any], args: argparse.Namespace) -> str:
                 else "; PostgreSQL's own work is in its server process"
             )
             + ")",
+            f"- Peak resident memory of the Python process while generating: "
+            f"{r['generate_rss']:,.0f} MB; load average (1 min) before and after: "
+            f"{r['generate_load'][0]:.1f}, {r['generate_load'][1]:.1f}",
             f"- `{r['generate_log']}`",
             f"- migrate {r['migrate']:.1f} s; ANALYZE after generation {r['analyze']:.1f} s",
         ]
