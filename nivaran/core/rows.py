@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import DateTimeField, Field, JSONField, Model
 
 
 def _fields(model: type[Model]) -> dict[str, Field[Any, Any]]:
@@ -45,6 +45,26 @@ def _adapter(*, sqlite: bool) -> Callable[[Any], Any]:
         return v
 
     return value
+
+
+def _row_adapter(
+    model: type[Model], fields: Sequence[str], *, sqlite: bool
+) -> Callable[[tuple[Any, ...]], Sequence[Any]]:
+    """A row as the driver takes it, adapting only the columns that need it (JSON; on
+    SQLite, datetimes): most columns pass as they are, which matters at a million rows."""
+    field, value = _fields(model), _adapter(sqlite=sqlite)
+    kinds = (JSONField, DateTimeField) if sqlite else (JSONField,)
+    adapted = [i for i, name in enumerate(fields) if isinstance(field[name], kinds)]
+    if not adapted:
+        return lambda row: row
+
+    def adapt(row: tuple[Any, ...]) -> Sequence[Any]:
+        out = list(row)
+        for i in adapted:
+            out[i] = value(out[i])
+        return out
+
+    return adapt
 
 
 def _wrapped(cursor: Any, sql: str, run: Callable[[], Any]) -> Any:
@@ -103,21 +123,21 @@ def insert_rows(model: type[Model], fields: Sequence[str], rows: Sequence[tuple[
     columns = ", ".join(qn(field[name].column) for name in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            value = _adapter(sqlite=False)
+            adapt = _row_adapter(model, fields, sqlite=False)
             sql = f"COPY {table} ({columns}) FROM STDIN"
 
             def copy() -> None:
                 with cursor.cursor.copy(sql) as out:
                     for row in rows:
-                        out.write_row([value(v) for v in row])
+                        out.write_row(adapt(row))
 
             _wrapped(cursor, sql, copy)
         else:
-            value = _adapter(sqlite=True)
+            adapt = _row_adapter(model, fields, sqlite=True)
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 - our names
-                [[value(v) for v in row] for row in rows],
+                [adapt(row) for row in rows],
             )
     return len(rows)
 
