@@ -169,6 +169,8 @@ def start_worker(env: dict[str, str], schedule: Path, log: Path) -> subprocess.P
             "--beat",
             "--pool=solo",
             "--loglevel=WARNING",
+            "-Q",
+            "celery,sweep,messages,exports,analytics",  # settings.NIVARAN_TASK_QUEUES
             "--schedule",
             str(schedule),
         ],

@@ -288,7 +288,7 @@ def items(world: World) -> list[BulkItem]:
     return out
 
 
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+def snapshot() -> dict[str, Any]:
     """Every row the paths write, with ids as their rank (the sequence moves on between
     the two runs on PostgreSQL, so ids, and the numbers made of them, differ)."""
     ids = list(Grievance.objects.order_by("id").values_list("id", "number"))
