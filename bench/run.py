@@ -110,6 +110,9 @@ class QueryLog:
 
     def __init__(self) -> None:
         self.statements: list[str] = []
+        # Wall time per kind of statement (its first word, "SELECT ... FOR UPDATE" apart):
+        # where the database's time goes.
+        self.seconds: Counter[str] = Counter()
 
     def __call__(
         self,
@@ -120,7 +123,12 @@ class QueryLog:
         context: dict[str, Any],
     ) -> Any:
         self.statements.append(sql)
-        return execute(sql, params, many, context)
+        kind = sql.split(None, 1)[0].upper() + (" FOR UPDATE" if "FOR UPDATE" in sql else "")
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds[kind] += time.perf_counter() - start
 
 
 @contextmanager
@@ -292,6 +300,7 @@ def sweep(at: datetime) -> dict[str, Any]:
         "batches": len(full),
         "per_batch": sorted(len(b) for b in full),
         "largest_batch_kinds": dict(kinds),
+        "seconds_by_kind": {k: round(v, 1) for k, v in log.seconds.most_common()},
         "events_written": events_mid - events_before,
         "again": (again.escalated, again.flagged_overdue),
         "again_seconds": again_seconds,
@@ -648,6 +657,7 @@ def render(r: dict[str, Any], args: argparse.Namespace) -> str:
             f"rows; per batch: min {min(s['per_batch'], default=0)}, median "
             f"{statistics.median(s['per_batch']) if s['per_batch'] else 0}, max "
             f"{max(s['per_batch'], default=0)}; the largest batch: {s['largest_batch_kinds']}",
+            f"- Wall time per kind of statement (s): {s.get('seconds_by_kind', {})}",
             f"- Second sweep at the same instant: escalated/flagged {s['again']}, "
             f"{s['again_events']} events written, {s['again_queries']} statements, "
             f"{s['again_seconds'] * 1000:.0f} ms",

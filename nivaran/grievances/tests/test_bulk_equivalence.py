@@ -147,12 +147,12 @@ def _digests(digests: dict[tuple[int, int, Any], list[str]], purpose: str, at: d
     messages_queue(messages=messages, at=at)
 
 
-def _reference_escalate(at: datetime, actor: User) -> int:
+def _reference_escalate(at: datetime, actor: User, status: str) -> int:
     t = BY_ACTION["escalate"]
     profile = active_profile()
     calendar = business_calendar(profile)
     rows = list(
-        Grievance.objects.filter(status__in=t.sources, due_at__lte=at, level__lt=TOP_LEVEL)
+        Grievance.objects.filter(status=status, due_at__lte=at, level__lt=TOP_LEVEL)
         .order_by("due_at", "id")
         .values_list(
             "id",
@@ -212,12 +212,10 @@ def _reference_escalate(at: datetime, actor: User) -> int:
     return len(rows)
 
 
-def _reference_flag(at: datetime, actor: User) -> int:
+def _reference_flag(at: datetime, actor: User, status: str) -> int:
     t = BY_ACTION["flag_overdue"]
     rows = list(
-        Grievance.objects.filter(
-            status__in=t.sources, due_at__lte=at, level=TOP_LEVEL, is_overdue=False
-        )
+        Grievance.objects.filter(status=status, due_at__lte=at, level=TOP_LEVEL, is_overdue=False)
         .order_by("due_at", "id")
         .values_list("id", "number", "status", "assigned_to_id", "due_at")[:BATCH]
     )
@@ -243,10 +241,13 @@ def _reference_flag(at: datetime, actor: User) -> int:
 
 
 def reference_sweep(at: datetime, actor: User) -> None:
-    while _reference_escalate(at, actor):
-        pass
-    while _reference_flag(at, actor):
-        pass
+    """Batches as the sweep takes them: per status, by deadline (digests are per batch)."""
+    for status in sorted(BY_ACTION["escalate"].sources):
+        while _reference_escalate(at, actor, status):
+            pass
+    for status in sorted(BY_ACTION["flag_overdue"].sources):
+        while _reference_flag(at, actor, status):
+            pass
 
 
 # --- the comparison ---------------------------------------------------------------------

@@ -55,14 +55,19 @@ def _check_actor(actor: User, t: Transition) -> None:
 def grievances_sweep(*, at: datetime, actor: User) -> SweepResult:
     """Escalate what is due at `at` (L1 -> L4), then flag what is due at L4. Idempotent."""
     result = SweepResult()
-    while n := _escalate_batch(at=at, actor=actor):
-        result.escalated += n
-    while n := _flag_overdue_batch(at=at, actor=actor):
-        result.flagged_overdue += n
+    # One status at a time: `status = s AND due_at <= at ORDER BY due_at` is an ordered
+    # scan of grv_sweep (status, due_at) that stops at the batch's last row, where
+    # `status IN (...)` read and sorted every due row again for each batch.
+    for status in sorted(BY_ACTION["escalate"].sources):
+        while n := _escalate_batch(at=at, actor=actor, status=status):
+            result.escalated += n
+    for status in sorted(BY_ACTION["flag_overdue"].sources):
+        while n := _flag_overdue_batch(at=at, actor=actor, status=status):
+            result.flagged_overdue += n
     return result
 
 
-def _escalate_batch(*, at: datetime, actor: User) -> int:
+def _escalate_batch(*, at: datetime, actor: User, status: str) -> int:
     t = BY_ACTION["escalate"]
     _check_actor(actor, t)
     profile = active_profile()
@@ -70,7 +75,7 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
     with transaction.atomic():
         rows = list(
             Grievance.objects.select_for_update(skip_locked=True)
-            .filter(status__in=t.sources, due_at__lte=at, level__lt=TOP_LEVEL)
+            .filter(status=status, due_at__lte=at, level__lt=TOP_LEVEL)
             .order_by("due_at", "id")
             .values_list(
                 "id",
@@ -147,13 +152,13 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
         return len(rows)
 
 
-def _flag_overdue_batch(*, at: datetime, actor: User) -> int:
+def _flag_overdue_batch(*, at: datetime, actor: User, status: str) -> int:
     t = BY_ACTION["flag_overdue"]
     _check_actor(actor, t)
     with transaction.atomic():
         rows = list(
             Grievance.objects.select_for_update(skip_locked=True)
-            .filter(status__in=t.sources, due_at__lte=at, level=TOP_LEVEL, is_overdue=False)
+            .filter(status=status, due_at__lte=at, level=TOP_LEVEL, is_overdue=False)
             .order_by("due_at", "id")
             .values_list("id", "number", "status", "assigned_to_id", "due_at")[:BATCH]
         )
