@@ -112,7 +112,7 @@ class QueryLog:
         self.statements: list[str] = []
         # Wall time per kind of statement (its first word, "SELECT ... FOR UPDATE" apart):
         # where the database's time goes.
-        self.seconds: Counter[str] = Counter()
+        self.seconds: dict[str, float] = {}
 
     def __call__(
         self,
@@ -128,7 +128,7 @@ class QueryLog:
         try:
             return execute(sql, params, many, context)
         finally:
-            self.seconds[kind] += time.perf_counter() - start
+            self.seconds[kind] = self.seconds.get(kind, 0.0) + time.perf_counter() - start
 
 
 @contextmanager
@@ -300,7 +300,9 @@ def sweep(at: datetime) -> dict[str, Any]:
         "batches": len(full),
         "per_batch": sorted(len(b) for b in full),
         "largest_batch_kinds": dict(kinds),
-        "seconds_by_kind": {k: round(v, 1) for k, v in log.seconds.most_common()},
+        "seconds_by_kind": {
+            k: round(v, 1) for k, v in sorted(log.seconds.items(), key=lambda kv: -kv[1])
+        },
         "events_written": events_mid - events_before,
         "again": (again.escalated, again.flagged_overdue),
         "again_seconds": again_seconds,
