@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
+from nivaran.core import rows
 from nivaran.grievances.models import Citizen, Grievance
 from nivaran.grievances.workflow import BulkItem, grievances_register_bulk
 from nivaran.grievances.workflow import intake as intake_module
@@ -38,7 +39,7 @@ def test_a_registration_during_a_bulk_chunk_takes_its_own_id(world, monkeypatch)
         for i in range(20)
     ]
     reserved, go = threading.Event(), threading.Event()
-    insert_rows = intake_module.insert_rows
+    insert_rows = rows.insert_rows
 
     def paused(*args: Any, **kwargs: Any) -> int:
         if not reserved.is_set():  # ids reserved, nothing written yet
