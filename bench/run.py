@@ -19,7 +19,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from io import StringIO
@@ -49,6 +49,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sweep-at",
         default=None,
         help="with --reuse: also sweep at this ISO instant (the generation's now)",
+    )
+    parser.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="with --reuse and --sweep-at: only sweep, print the figures as JSON (the main run "
+        "sweeps in such a child process, so that its memory is the sweep's own)",
     )
     parser.add_argument("--note", default="", help="a line added to the results file")
     parser.add_argument("--output", type=Path, default=None, help="results file (markdown)")
@@ -104,6 +110,9 @@ class QueryLog:
 
     def __init__(self) -> None:
         self.statements: list[str] = []
+        # Wall time per kind of statement (its first word, "SELECT ... FOR UPDATE" apart):
+        # where the database's time goes.
+        self.seconds: dict[str, float] = {}
 
     def __call__(
         self,
@@ -114,7 +123,12 @@ class QueryLog:
         context: dict[str, Any],
     ) -> Any:
         self.statements.append(sql)
-        return execute(sql, params, many, context)
+        kind = sql.split(None, 1)[0].upper() + (" FOR UPDATE" if "FOR UPDATE" in sql else "")
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds[kind] = self.seconds.get(kind, 0.0) + time.perf_counter() - start
 
 
 @contextmanager
@@ -124,6 +138,25 @@ def logged() -> Iterator[QueryLog]:
     log = QueryLog()
     with connection.execute_wrapper(log):
         yield log
+
+
+def peak_reset() -> None:
+    """Start a new peak of this process's resident memory (Linux: VmHWM; else a no-op)."""
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_mb() -> float:
+    """The resident memory's peak since `peak_reset` (Linux), else since the start, in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @dataclass
@@ -236,10 +269,13 @@ def sweep(at: datetime) -> dict[str, Any]:
 
     actor = system_user()
     events_before = GrievanceEvent.objects.count()
+    peak_reset()
+    load_before = os.getloadavg()[0]
     with logged() as log:
         start, cpu = time.perf_counter(), time.process_time()
         first = grievances_sweep(at=at, actor=actor)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    rss = peak_mb()
     batches: list[list[str]] = []
     for statement in log.statements:
         if SWEEP_BATCH_MARK in statement or not batches:
@@ -258,16 +294,37 @@ def sweep(at: datetime) -> dict[str, Any]:
         "flagged": first.flagged_overdue,
         "seconds": seconds,
         "cpu": cpu,
+        "rss": rss,
+        "load": (load_before, os.getloadavg()[0]),
         "queries": len(log.statements),
         "batches": len(full),
         "per_batch": sorted(len(b) for b in full),
         "largest_batch_kinds": dict(kinds),
+        "seconds_by_kind": {
+            k: round(v, 1) for k, v in sorted(log.seconds.items(), key=lambda kv: -kv[1])
+        },
         "events_written": events_mid - events_before,
         "again": (again.escalated, again.flagged_overdue),
         "again_seconds": again_seconds,
         "again_queries": len(again_log.statements),
         "again_events": GrievanceEvent.objects.count() - events_mid,
     }
+
+
+def sweep_apart(at: datetime) -> dict[str, Any]:
+    """`sweep` in a fresh interpreter: its peak memory is the sweep's, not the generator's."""
+    import json
+    import subprocess
+
+    child = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, __file__, "--reuse", "--sweep-only", "--sweep-at", at.isoformat()],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+    )
+    line = next(x for x in child.stdout.splitlines() if x.startswith("SWEEP "))
+    return dict(json.loads(line.removeprefix("SWEEP ")))
 
 
 def endpoints(requests: int, cmo_token: str, seed: int) -> tuple[list[Timing], dict[str, Any]]:
@@ -489,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         overdue = min(args.overdue, args.count)
         now = timezone.now().replace(microsecond=0)
         out = Tee()
+        peak_reset()
+        load_before = os.getloadavg()[0]
         start, cpu = time.perf_counter(), time.process_time()
         call_command(
             "generate_grievances",
@@ -500,6 +559,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         report["generate"] = time.perf_counter() - start
         report["generate_cpu"] = time.process_time() - cpu
+        report["generate_rss"] = peak_mb()
+        report["generate_load"] = (load_before, os.getloadavg()[0])
         report["generate_log"] = out.getvalue().splitlines()[-1]
         start = time.perf_counter()
         analyze(vendor)
@@ -512,6 +573,11 @@ def main(argv: list[str] | None = None) -> int:
 
         cmo = User.objects.get(username="bench-cmo")
         staff = {"token": Token.objects.get_or_create(user=cmo)[0]}
+    if args.sweep_only:
+        import json
+
+        print("SWEEP " + json.dumps(sweep(datetime.fromisoformat(args.sweep_at))))
+        return 0
     report["count"] = Grievance.objects.count()
     print("endpoints:")
     report["timings"], report["who"] = endpoints(args.requests, staff["token"].key, args.seed)
@@ -521,8 +587,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse and args.sweep_at:
         report["now"] = datetime.fromisoformat(args.sweep_at)
     if "now" in report:
-        print("sweep:")
-        report["sweep"] = sweep(report["now"])
+        print("sweep (in a child process):")
+        report["sweep"] = sweep_apart(report["now"])
         print(f"  {report['sweep']}")
     report["load"].append(os.getloadavg()[0])
     output = args.output or ROOT / "bench" / f"results-{vendor}.md"
@@ -561,6 +627,9 @@ def render(r: dict[str, Any], args: argparse.Namespace) -> str:
                 else "; PostgreSQL's own work is in its server process"
             )
             + ")",
+            f"- Peak resident memory of the Python process while generating: "
+            f"{r['generate_rss']:,.0f} MB; load average (1 min) before and after: "
+            f"{r['generate_load'][0]:.1f}, {r['generate_load'][1]:.1f}",
             f"- `{r['generate_log']}`",
             f"- migrate {r['migrate']:.1f} s; ANALYZE after generation {r['analyze']:.1f} s",
         ]
@@ -582,12 +651,15 @@ def render(r: dict[str, Any], args: argparse.Namespace) -> str:
             f"## SLA sweep at the generation instant ({r['now'].isoformat()})",
             "",
             f"- First sweep: escalated **{s['escalated']:,}**, flagged {s['flagged']:,} in "
-            f"**{s['seconds']:.1f} s** (CPU time of the Python process {s['cpu']:.1f} s); "
+            f"**{s['seconds']:.1f} s** (CPU time of the Python process {s['cpu']:.1f} s, "
+            f"peak resident memory of the sweeping process {s['rss']:,.0f} MB; load average "
+            f"before and after {s['load'][0]:.1f}, {s['load'][1]:.1f}); "
             f"{s['events_written']:,} history events written",
             f"- SQL statements: {s['queries']:,} in all, {s['batches']} batches of up to 5,000 "
             f"rows; per batch: min {min(s['per_batch'], default=0)}, median "
             f"{statistics.median(s['per_batch']) if s['per_batch'] else 0}, max "
             f"{max(s['per_batch'], default=0)}; the largest batch: {s['largest_batch_kinds']}",
+            f"- Wall time per kind of statement (s): {s.get('seconds_by_kind', {})}",
             f"- Second sweep at the same instant: escalated/flagged {s['again']}, "
             f"{s['again_events']} events written, {s['again_queries']} statements, "
             f"{s['again_seconds'] * 1000:.0f} ms",

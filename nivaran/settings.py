@@ -15,6 +15,7 @@ import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 # Lets runtime code subscript Django's generic classes (ModelAdmin[Model], QuerySet[Model]).
 django_stubs_ext.monkeypatch()
@@ -417,6 +418,28 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# One queue per kind of work, so that an export or a retrain never holds up escalation
+# or SMS, and each kind can have its own workers (docs/deployment.md, "Running"). A
+# worker started without -Q consumes every queue listed here, as one worker did before.
+NIVARAN_TASK_QUEUES = ("celery", "sweep", "messages", "exports", "analytics")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in NIVARAN_TASK_QUEUES]
+CELERY_TASK_ROUTES = {
+    "nivaran.grievances.tasks.sla_sweep": {"queue": "sweep"},
+    "nivaran.grievances.tasks.sla_sweep_part": {"queue": "sweep"},
+    "nivaran.notifications.tasks.deliver_outbox": {"queue": "messages"},
+    "nivaran.notifications.tasks.purge_outbox": {"queue": "messages"},
+    "nivaran.exports.tasks.export_run": {"queue": "exports"},
+    "nivaran.exports.tasks.purge_exports": {"queue": "exports"},
+    "nivaran.analytics.tasks.analytics_refresh": {"queue": "analytics"},
+    "nivaran.analytics.tasks.analytics_weekly_dispatch": {"queue": "analytics"},
+    "nivaran.suggestions.tasks.suggestions_retrain": {"queue": "analytics"},
+    "nivaran.systemic.tasks.systemic_detect": {"queue": "analytics"},
+    # The rest (the hourly purges of OTP challenges and citizen tokens): the default queue.
+}
+# How many sweep tasks each beat tick starts at the same instant (one per sweep worker):
+# SKIP LOCKED divides the due rows among them (nivaran/grievances/workflow/sweep.py).
+NIVARAN_SWEEP_PARTS = int(os.environ.get("SLA_SWEEP_PARTS", "1"))
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {
         "task": "nivaran.grievances.tasks.sla_sweep",

@@ -5,6 +5,7 @@ BIN="${VENV:-.venv}/bin"
 PORT="${PORT:-8000}"
 mkdir -p "$NIVARAN_VAR_DIR/broker/processed"
 "$BIN/celery" -A nivaran worker --beat --pool=solo --loglevel=INFO \
+  -Q celery,sweep,messages,exports,analytics \
   --schedule "$NIVARAN_VAR_DIR/celerybeat-schedule" >"$NIVARAN_VAR_DIR/worker.log" 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM

@@ -139,15 +139,28 @@ def text_terms(text: str) -> frozenset[str]:
         if skip:  # the second word of a pair the lexicon knows ("street light")
             skip = False
             continue
-        pair = word + after
-        if after and (concept := CONCEPTS.get(pair) or CONCEPTS.get(_stem(pair))):
+        if after and (concept := _concept(word + after)):
             terms.add(concept)
             skip = True
             continue
-        if len(word) < 2 or word.isdigit() or word in STOPWORDS:
-            continue
-        terms.add(CONCEPTS.get(word) or CONCEPTS.get(_stem(word)) or word)
+        if term := _term(word):
+            terms.add(term)
     return frozenset(terms)
+
+
+@functools.lru_cache(maxsize=65536)
+def _concept(word: str) -> str | None:
+    """The concept a word (or a pair written as one) names, if the lexicon knows it.
+    Memoised, as `_term`: bulk registration asks about the same words millions of times."""
+    return CONCEPTS.get(word) or CONCEPTS.get(_stem(word))
+
+
+@functools.lru_cache(maxsize=65536)
+def _term(word: str) -> str | None:
+    """A word's term in `text_terms`, or None for a word that carries no meaning."""
+    if len(word) < 2 or word.isdigit() or word in STOPWORDS:
+        return None
+    return _concept(word) or word
 
 
 def _stem(word: str) -> str:

@@ -3,28 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.db import transaction
 
+from nivaran.core.rows import insert_rows
 from nivaran.duplicates.models import DuplicateFingerprint, DuplicateKey
 from nivaran.duplicates.normalise import name_form, text_terms
 from nivaran.duplicates.scoring import keys_of
 from nivaran.grievances.models import Citizen, Grievance
 
-BATCH = 2000
+
+class Indexable(Protocol):
+    """What the index reads of a grievance: a Grievance, or the bulk registration's row."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def citizen_id(self) -> Any: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def area_path(self) -> str: ...
+    @property
+    def area_id(self) -> Any: ...
+    @property
+    def category_id(self) -> Any: ...
+    @property
+    def registered_at(self) -> datetime: ...
 
 
-def _rows(
-    grievance: Grievance, name: str, mobile: str
-) -> tuple[DuplicateFingerprint, list[DuplicateKey]]:
-    fingerprint = DuplicateFingerprint(
-        grievance_id=grievance.pk,
-        mobile=mobile,
-        name=name_form(name)[:200],
-        terms=" ".join(sorted(text_terms(grievance.description))),
+def _values(grievance: Indexable, name: str, mobile: str) -> tuple[tuple[Any, ...], list[str]]:
+    """The fingerprint's row (grievance, mobile, name, terms) and the blocking keys."""
+    fingerprint = (
+        grievance.pk,
+        mobile,
+        name_form(name)[:200],
+        " ".join(sorted(text_terms(grievance.description))),
     )
     keys = [
-        DuplicateKey(grievance_id=grievance.pk, key=key[:200])
+        key[:200]
         for key in keys_of(
             mobile=mobile,
             name=name,
@@ -39,14 +58,17 @@ def _rows(
 
 def duplicates_index(*, grievance: Grievance, citizen: Citizen) -> None:
     """Index a grievance just registered: two inserts, in the caller's transaction."""
-    fingerprint, keys = _rows(grievance, citizen.name, citizen.mobile)
-    fingerprint.save(force_insert=True)
-    DuplicateKey.objects.bulk_create(keys)
+    (pk, mobile, name, terms), keys = _values(grievance, citizen.name, citizen.mobile)
+    DuplicateFingerprint(grievance_id=pk, mobile=mobile, name=name, terms=terms).save(
+        force_insert=True
+    )
+    DuplicateKey.objects.bulk_create([DuplicateKey(grievance_id=pk, key=key) for key in keys])
 
 
-def duplicates_index_bulk(*, grievances: Sequence[Grievance]) -> int:
+def duplicates_index_bulk(*, grievances: Sequence[Indexable]) -> int:
     """Index many grievances in a few statements (bulk registration, the rebuild): one
-    read of their citizens per batch and batched inserts. Returns how many."""
+    read of their citizens per 5,000 and the rows as tuples (COPY on PostgreSQL, one
+    executemany on SQLite). Returns how many."""
     citizen_ids = sorted({g.citizen_id for g in grievances})
     people: dict[int, tuple[str, str]] = {}
     for start in range(0, len(citizen_ids), 5000):
@@ -56,16 +78,16 @@ def duplicates_index_bulk(*, grievances: Sequence[Grievance]) -> int:
                 pk__in=citizen_ids[start : start + 5000]
             ).values_list("pk", "name", "mobile")
         )
-    fingerprints: list[DuplicateFingerprint] = []
-    keys: list[DuplicateKey] = []
+    fingerprints: list[tuple[Any, ...]] = []
+    keys: list[tuple[Any, ...]] = []
     for grievance in grievances:
         name, mobile = people[grievance.citizen_id]
-        fingerprint, its_keys = _rows(grievance, name, mobile)
+        fingerprint, its_keys = _values(grievance, name, mobile)
         fingerprints.append(fingerprint)
-        keys += its_keys
+        keys += [(grievance.pk, key) for key in its_keys]
     with transaction.atomic():
-        DuplicateFingerprint.objects.bulk_create(fingerprints, batch_size=BATCH)
-        DuplicateKey.objects.bulk_create(keys, batch_size=BATCH)
+        insert_rows(DuplicateFingerprint, ("grievance", "mobile", "name", "terms"), fingerprints)
+        insert_rows(DuplicateKey, ("grievance", "key"), keys)
     return len(fingerprints)
 
 

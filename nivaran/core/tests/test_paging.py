@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -24,7 +26,7 @@ def five(world: World) -> list[str]:
     ]
 
 
-def pages(client: APIClient, **query: object) -> list[dict]:
+def pages(client: APIClient, **query: object) -> list[dict[str, Any]]:
     out, url = [], "/api/v1/grievances/"
     response = client.get(url, query)
     while True:

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from io import StringIO
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from nivaran.accounts.services import system_user
@@ -126,3 +128,20 @@ def test_sla_sweep_command_takes_an_instant(world):
     out = StringIO()
     call_command("sla_sweep", "--at", g.due_at.isoformat(), stdout=out)
     assert "escalated 0" in out.getvalue()
+
+
+def test_a_tick_with_sweep_parts_starts_that_many_sweeps_at_one_instant(world, settings):
+    from nivaran.grievances import tasks
+
+    g = world.register(at=START)
+    settings.NIVARAN_SWEEP_PARTS = 2
+    sent: list[str] = []
+    with (
+        mock.patch.object(tasks.sla_sweep_part, "delay", side_effect=sent.append),
+        time_machine.travel(g.due_at + timedelta(minutes=1), tick=False),
+    ):
+        assert tasks.sla_sweep() == {"parts": 2}
+    assert len(sent) == 2 and sent[0] == sent[1]
+    results = [tasks.sla_sweep_part(at) for at in sent]
+    assert sorted(r["escalated"] for r in results) == [0, 1]
+    assert g.events.filter(action="escalate").count() == 1

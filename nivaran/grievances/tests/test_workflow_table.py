@@ -100,6 +100,16 @@ def _writes_guarded_field(tree: ast.AST) -> list[int]:
                     and _about_grievances(target.value)
                 ):
                     lines.append(node.lineno)
+        # update_rows(Grievance, ...) / insert_rows(Grievance, ...): nivaran/core/rows.py
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name | ast.Attribute)
+            and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr)
+            in {"update_rows", "insert_rows"}
+            and node.args
+            and ast.unparse(node.args[0]) == "Grievance"
+        ):
+            lines.append(node.lineno)
         # Grievance.objects....update(status=...) / bulk_update(..., ["status"])
         if (
             isinstance(node, ast.Call)
@@ -137,5 +147,7 @@ def test_the_rule_would_catch_a_write():
         "g.status = 'closed'\nGrievance.objects.filter().update(level=2)\n"
         "Grievance.objects.bulk_update(rows, ['due_at'])\n"
         "message.status = 'sent'\n"
+        "update_rows(Grievance, ('level',), rows)\n"
+        "insert_rows(GrievanceEvent, FIELDS, rows)\n"
     )
-    assert _writes_guarded_field(tree) == [1, 2, 3]
+    assert _writes_guarded_field(tree) == [1, 2, 3, 5]

@@ -7,10 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from nivaran.accounts.roles import Role
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
 from nivaran.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
+from nivaran.core.rows import insert_rows, reserve_ids
 from nivaran.duplicates.services import duplicates_index, duplicates_index_bulk
 from nivaran.geo.models import Area
 from nivaran.grievances import master, notify
@@ -35,7 +35,7 @@ from nivaran.notifications.services import Outgoing, messages_queue
 from nivaran.notifications.webhooks import Subscriber, grievance_subscribe
 from nivaran.org.models import Post
 from nivaran.org.selectors import LevelResolver, nodal_officer_for_department
-from nivaran.profiles.loader import Profile, active_profile
+from nivaran.profiles.loader import Deadlines, Profile, active_profile
 
 REGISTRARS = frozenset(
     {
@@ -197,9 +197,12 @@ def grievance_register(
     try:
         with transaction.atomic():
             citizen = _citizen(name=citizen_name, mobile=mobile, language=language)
-            pk = _reserve_id()
+            # The id first, so that the number goes in with the row: an UPDATE of it
+            # afterwards would write the row and every index of the table twice.
+            pk = reserve_ids(Grievance, 1)[0]
             grievance = Grievance.objects.create(
-                **({"id": pk, "number": grievance_number(profile, at, pk)} if pk else {}),
+                id=pk,
+                number=grievance_number(profile, at, pk),
                 citizen=citizen,
                 kind=category.kind,
                 channel=channel,
@@ -223,9 +226,6 @@ def grievance_register(
                 intake_hash=intake_hash if intake_key else "",
                 linked_to=linked_to,
             )
-            if not pk:
-                grievance.number = grievance_number(profile, at, grievance.pk)
-                grievance.save(update_fields=["number"])
             note = "" if routing.post else "No L1 post is mapped for this category and area."
             GrievanceEvent.objects.create(
                 grievance=grievance,
@@ -265,19 +265,6 @@ def grievance_register(
 
 def _registered_with(key: str) -> Grievance | None:
     return Grievance.objects.filter(intake_key=key).order_by().first()
-
-
-def _reserve_id() -> int | None:
-    """On PostgreSQL, the new grievance's id from its sequence, so that it is inserted
-    with its number in one statement (an UPDATE of the number afterwards would write the
-    row twice and every index of the table twice). Elsewhere None: the insert assigns it."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Grievance._meta.db_table]
-        )
-        return int(cursor.fetchone()[0])
 
 
 def _replayed(existing: Grievance, intake_hash: str) -> Grievance:
@@ -338,79 +325,149 @@ class BulkItem:
     source: str = ""
 
 
+_GRIEVANCE_FIELDS = (
+    "id",
+    "number",
+    "citizen",
+    "kind",
+    "channel",
+    "source",
+    "emergency",
+    "category",
+    "department",
+    "area",
+    "area_path",
+    "description",
+    "language",
+    "status",
+    "level",
+    "assigned_post",
+    "assigned_to",
+    "due_at",
+    "is_overdue",
+    "registered_at",
+    "registered_by",
+    "updated_at",
+    "intake_hash",
+)
+EVENT_FIELDS = (
+    "grievance",
+    "at",
+    "actor",
+    "actor_role",
+    "actor_username",
+    "actor_name",
+    "action",
+    "from_status",
+    "to_status",
+    "level",
+    "assigned_to",
+    "due_at",
+    "note",
+    "data",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Indexed:
+    """What the duplicate index reads of a grievance (duplicates_index_bulk)."""
+
+    pk: int
+    citizen_id: int
+    description: str
+    area_path: str
+    area_id: int
+    category_id: int
+    registered_at: datetime
+
+
 def grievances_register_bulk(*, items: Sequence[BulkItem], actor: User) -> int:
     """Register many grievances in a few statements (synthetic data, bulk imports).
 
-    Each lands exactly as `grievance_register` would leave it, with its
-    history event; no messages are queued.
+    Each lands exactly as `grievance_register` would leave it (its number, routing,
+    deadline, history event and duplicate index rows); no messages are queued. Rows go
+    in as tuples (COPY on PostgreSQL) with ids from the table's sequence, so a
+    registration running meanwhile takes its own id; a test keeps the result equal,
+    row for row, to registering one by one.
     """
+    if not items:
+        return 0
     profile = active_profile()
     calendar = business_calendar(profile)
     resolver = LevelResolver.preloaded()
-    routes: dict[tuple[int, int, bool, datetime], Routing] = {}
+    tz = timezone.get_current_timezone()  # the number's year: one lookup, not one per row
+    by = GrievanceEvent.by(actor)
+    actor_fields = (actor.pk, by["actor_role"], by["actor_username"], by["actor_name"])
+    no_post = "No L1 post is mapped for this category and area."
+    # The L1 post depends on (category, area) only; the deadline on (deadlines, instant).
+    posts: dict[tuple[int, int], Post | None] = {}
+    dues: dict[tuple[Deadlines, datetime], datetime] = {}
     with transaction.atomic():
-        next_id = (Grievance.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-        rows = []
-        for offset, item in enumerate(items):
-            key = (item.category.pk, item.area.pk, item.emergency, item.registered_at)
-            if key not in routes:
-                routes[key] = _route(
-                    resolver=resolver,
-                    category=item.category,
-                    area=item.area,
-                    emergency=item.emergency,
-                    at=item.registered_at,
-                    profile=profile,
-                    calendar=calendar,
-                )
-            route = routes[key]
-            pk = next_id + offset
-            rows.append(
-                Grievance(
-                    id=pk,
-                    number=grievance_number(profile, item.registered_at, pk),
-                    citizen_id=item.citizen_id,
-                    kind=item.category.kind,
-                    channel=item.channel,
-                    source=item.source,
-                    emergency=item.emergency,
-                    category=item.category,
-                    department_id=item.category.department_id,
-                    area=item.area,
-                    area_path=item.area.path,
-                    description=item.description,
-                    language=detect_language(item.description),
-                    status=Status.OPEN,
+        ids = reserve_ids(Grievance, len(items))
+        grievances: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        indexed: list[_Indexed] = []
+        for pk, item in zip(ids, items, strict=True):
+            category, area, at = item.category, item.area, item.registered_at
+            if (key := (category.pk, area.pk)) not in posts:
+                posts[key] = resolver.knows(category).post_for(
+                    department_id=category.department_id,
+                    area_path=area.path,
+                    category_id=category.pk,
                     level=1,
-                    assigned_post=route.post,
-                    assigned_to_id=route.post.holder_id if route.post else None,
-                    due_at=route.due_at,
-                    registered_at=item.registered_at,
-                    registered_by=actor,
-                    updated_at=item.registered_at,
+                )
+            post = posts[key]
+            deadlines = deadlines_for(category=category, emergency=item.emergency, profile=profile)
+            if (due_key := (deadlines, at)) not in dues:
+                dues[due_key] = due_at(deadlines=deadlines, level=1, start=at, calendar=calendar)
+            due = dues[due_key]
+            post_id, holder_id = (post.pk, post.holder_id) if post else (None, None)
+            grievances.append(
+                (
+                    pk,
+                    f"{profile.state_code}{at.astimezone(tz):%y}{pk:08d}",
+                    item.citizen_id,
+                    category.kind,
+                    item.channel,
+                    item.source,
+                    item.emergency,
+                    category.pk,
+                    category.department_id,
+                    area.pk,
+                    area.path,
+                    item.description,
+                    detect_language(item.description),
+                    Status.OPEN.value,
+                    1,
+                    post_id,
+                    holder_id,
+                    due,
+                    False,
+                    at,
+                    actor.pk,
+                    at,
+                    "",
                 )
             )
-        Grievance.objects.bulk_create(rows, batch_size=2000)
-        duplicates_index_bulk(grievances=rows)
-        GrievanceEvent.objects.bulk_create(
-            [
-                GrievanceEvent(
-                    grievance_id=g.pk,
-                    at=g.registered_at,
-                    **GrievanceEvent.by(actor),
-                    action="register",
-                    from_status="",
-                    to_status=g.status,
-                    level=1,
-                    assigned_to_id=g.assigned_to_id,
-                    due_at=g.due_at,
-                    data={"channel": g.channel, "source": g.source, "emergency": g.emergency},
+            events.append(
+                (
+                    pk,
+                    at,
+                    *actor_fields,
+                    "register",
+                    "",
+                    Status.OPEN.value,
+                    1,
+                    holder_id,
+                    due,
+                    "" if post else no_post,
+                    {"channel": item.channel, "source": item.source, "emergency": item.emergency},
                 )
-                for g in rows
-            ],
-            batch_size=2000,
-        )
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [Grievance]):
-                cursor.execute(sql)
-    return len(rows)
+            )
+            indexed.append(
+                _Indexed(pk, item.citizen_id, item.description, area.path, area.pk, category.pk, at)
+            )
+        insert_rows(Grievance, _GRIEVANCE_FIELDS, grievances)
+        insert_rows(GrievanceEvent, EVENT_FIELDS, events)
+        duplicates_index_bulk(grievances=indexed)
+    return len(grievances)

@@ -3,8 +3,16 @@
 It takes the same transitions as `grievance_act` (`escalate`, `flag_overdue`
 from the table, as the system actor, with the table's source states and
 roles), but in a few statements per batch instead of a loop per row: rows are
-locked and read in one query, grouped by where they go, and each group is
-moved with one UPDATE, its events and digests written in bulk.
+locked and read in one query, each one's target resolved once per (level,
+department, area, category, emergency), then all moved with one
+`UPDATE ... FROM (VALUES ...)` per 1,000 rows (SQLite: one executemany) and their
+events written with one COPY / executemany. The statements per batch are the same
+whatever the size of the organisation.
+
+Rows are taken with `SELECT ... FOR UPDATE SKIP LOCKED`, so several sweeps may run
+at once (two Celery workers, or a beat tick while a long sweep still runs): each
+batch takes rows no other sweep holds, and a row another sweep has just moved is
+re-read under its lock and no longer matches (its new deadline is after `at`).
 """
 
 from __future__ import annotations
@@ -19,10 +27,12 @@ from django.db import transaction
 from nivaran.accounts.models import User
 from nivaran.catalog.models import Category
 from nivaran.core.errors import PermissionDenied
+from nivaran.core.rows import insert_rows, update_rows
 from nivaran.grievances import notify
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
 from nivaran.grievances.models import Grievance, GrievanceEvent
 from nivaran.grievances.workflow.base import TOP_LEVEL, Transition
+from nivaran.grievances.workflow.intake import EVENT_FIELDS
 from nivaran.grievances.workflow.table import BY_ACTION
 from nivaran.notifications.services import Outgoing, messages_queue
 from nivaran.org.selectors import LevelResolver
@@ -45,14 +55,19 @@ def _check_actor(actor: User, t: Transition) -> None:
 def grievances_sweep(*, at: datetime, actor: User) -> SweepResult:
     """Escalate what is due at `at` (L1 -> L4), then flag what is due at L4. Idempotent."""
     result = SweepResult()
-    while n := _escalate_batch(at=at, actor=actor):
-        result.escalated += n
-    while n := _flag_overdue_batch(at=at, actor=actor):
-        result.flagged_overdue += n
+    # One status at a time: `status = s AND due_at <= at ORDER BY due_at` is an ordered
+    # scan of grv_sweep (status, due_at) that stops at the batch's last row, where
+    # `status IN (...)` read and sorted every due row again for each batch.
+    for status in sorted(BY_ACTION["escalate"].sources):
+        while n := _escalate_batch(at=at, actor=actor, status=status):
+            result.escalated += n
+    for status in sorted(BY_ACTION["flag_overdue"].sources):
+        while n := _flag_overdue_batch(at=at, actor=actor, status=status):
+            result.flagged_overdue += n
     return result
 
 
-def _escalate_batch(*, at: datetime, actor: User) -> int:
+def _escalate_batch(*, at: datetime, actor: User, status: str) -> int:
     t = BY_ACTION["escalate"]
     _check_actor(actor, t)
     profile = active_profile()
@@ -60,7 +75,7 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
     with transaction.atomic():
         rows = list(
             Grievance.objects.select_for_update(skip_locked=True)
-            .filter(status__in=t.sources, due_at__lte=at, level__lt=TOP_LEVEL)
+            .filter(status=status, due_at__lte=at, level__lt=TOP_LEVEL)
             .order_by("due_at", "id")
             .values_list(
                 "id",
@@ -96,71 +111,70 @@ def _escalate_batch(*, at: datetime, actor: User) -> int:
                 targets[key] = (post.pk if post else None, post.holder_id if post else None, due)
             post_id, holder_id, due = targets[key]
             groups[(level + 1, post_id, holder_id, due)].append(row)
-        events = []
+        by = GrievanceEvent.by(actor)
+        actor_fields = (actor.pk, by["actor_role"], by["actor_username"], by["actor_name"])
+        updates: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
         digests: dict[tuple[int, int, datetime], list[str]] = defaultdict(list)
         for (level, post_id, holder_id, due), members in groups.items():
-            Grievance.objects.filter(id__in=[m[0] for m in members]).update(
-                level=level,
-                assigned_post_id=post_id,
-                assigned_to_id=holder_id,
-                due_at=due,
-                is_overdue=False,
-                updated_at=at,
-            )
+            note = f"Deadline at L{level - 1} passed; escalated to L{level}."
             for m in members:
+                updates.append((m[0], level, post_id, holder_id, due))
                 events.append(
-                    GrievanceEvent(
-                        grievance_id=m[0],
-                        at=at,
-                        **GrievanceEvent.by(actor),
-                        action=t.action,
-                        from_status=m[2],
-                        to_status=m[2],
-                        level=level,
-                        assigned_to_id=holder_id,
-                        due_at=due,
-                        note=f"Deadline at L{level - 1} passed; escalated to L{level}.",
+                    (
+                        m[0],
+                        at,
+                        *actor_fields,
+                        t.action,
+                        m[2],
+                        m[2],
+                        level,
+                        holder_id,
+                        due,
+                        note,
                         # Where it came from: no officer may send it back there (M2).
-                        data={"from_post": m[8], "from_officer": m[9]},
+                        {"from_post": m[8], "from_officer": m[9]},
                     )
                 )
                 if holder_id:
                     digests[(holder_id, level, due)].append(str(m[1]))
-        GrievanceEvent.objects.bulk_create(events, batch_size=2000)
+        # One statement per 1,000 rows whatever the number of targets (the organisation's
+        # size), where one UPDATE per target used to be sent.
+        update_rows(
+            Grievance,
+            ("level", "assigned_post", "assigned_to", "due_at"),
+            updates,
+            is_overdue=False,
+            updated_at=at,
+        )
+        insert_rows(GrievanceEvent, EVENT_FIELDS, events)
         _queue_digests(digests, purpose="escalated", at=at)
         return len(rows)
 
 
-def _flag_overdue_batch(*, at: datetime, actor: User) -> int:
+def _flag_overdue_batch(*, at: datetime, actor: User, status: str) -> int:
     t = BY_ACTION["flag_overdue"]
     _check_actor(actor, t)
     with transaction.atomic():
         rows = list(
             Grievance.objects.select_for_update(skip_locked=True)
-            .filter(status__in=t.sources, due_at__lte=at, level=TOP_LEVEL, is_overdue=False)
+            .filter(status=status, due_at__lte=at, level=TOP_LEVEL, is_overdue=False)
             .order_by("due_at", "id")
             .values_list("id", "number", "status", "assigned_to_id", "due_at")[:BATCH]
         )
         if not rows:
             return 0
         Grievance.objects.filter(id__in=[r[0] for r in rows]).update(is_overdue=True, updated_at=at)
-        GrievanceEvent.objects.bulk_create(
+        by = GrievanceEvent.by(actor)
+        actor_fields = (actor.pk, by["actor_role"], by["actor_username"], by["actor_name"])
+        note = f"Deadline passed at L{TOP_LEVEL}; flagged overdue."
+        insert_rows(
+            GrievanceEvent,
+            EVENT_FIELDS,
             [
-                GrievanceEvent(
-                    grievance_id=r[0],
-                    at=at,
-                    **GrievanceEvent.by(actor),
-                    action=t.action,
-                    from_status=r[2],
-                    to_status=r[2],
-                    level=TOP_LEVEL,
-                    assigned_to_id=r[3],
-                    due_at=r[4],
-                    note=f"Deadline passed at L{TOP_LEVEL}; flagged overdue.",
-                )
+                (r[0], at, *actor_fields, t.action, r[2], r[2], TOP_LEVEL, r[3], r[4], note, {})
                 for r in rows
             ],
-            batch_size=2000,
         )
         digests: dict[tuple[int, int, datetime | None], list[str]] = defaultdict(list)
         for r in rows:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import random
 import time
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
+import numpy
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
@@ -121,6 +123,26 @@ class Plan:
     category: int
     emergency: bool
     past_due: bool  # its L1 deadline has passed at `now`
+
+
+class Plans:
+    """Every grievance's plan, in registration order, held compact: three arrays rather
+    than a `Plan` object per grievance (at 1,000,000 those were ~100 MB of the
+    generator's memory); `chunk` makes the objects of one chunk at a time."""
+
+    def __init__(self, at: array[int], category: array[int], flags: bytearray) -> None:
+        self._at, self._category, self._flags = at, category, flags  # flags: 1 emergency, 2 past
+        self.past_due = sum(1 for f in flags if f & 2)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def chunk(self, start: int, stop: int) -> list[Plan]:
+        at, category, flags = self._at, self._category, self._flags
+        return [
+            Plan(at[i], category[i], bool(flags[i] & 1), bool(flags[i] & 2))
+            for i in range(start, min(stop, len(at)))
+        ]
 
 
 def category_weights(categories: Sequence[Category], rng: random.Random) -> list[float]:
@@ -239,7 +261,7 @@ class Command(BaseCommand):
             categories=categories,
             calendar=calendar,
         )
-        overdue = sum(p.past_due for p in plans)
+        overdue = plans.past_due
         self.stdout.write(
             f"planned {count:,} grievances over {days} days up to {now.isoformat()} "
             f"({overdue:,} past their L1 deadline) in {time.monotonic() - started:.1f}s"
@@ -252,8 +274,13 @@ class Command(BaseCommand):
         callers: list[tuple[int, str, str]] = []  # earlier citizens, who may call again
         made = citizens = 0
         for start in range(0, count, chunk):
-            batch = plans[start : start + chunk]
+            batch = plans.chunk(start, start + chunk)
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # Synthetic data: a crash may lose the last chunks' commits (never their
+                    # consistency); not waiting for each chunk's WAL flush saves seconds each.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
                 items, new = self._items(batch, categories, areas, a_cum, c_cum, rng, callers)
                 made += grievances_register_bulk(items=items, actor=actor)
                 citizens += new
@@ -309,7 +336,7 @@ class Command(BaseCommand):
         now: datetime,
         categories: Sequence[Category],
         calendar: BusinessCalendar,
-    ) -> list[Plan]:
+    ) -> Plans:
         """Complaint type, emergency and instant of every grievance, in registration order."""
         picker = random.Random(f"{seed}:categories")
         weights = category_weights(categories, picker)
@@ -338,7 +365,7 @@ class Command(BaseCommand):
                     return ts
             return clock_rng.randint(min(window, latest - 86400), latest)
 
-        plans = []
+        stamps, flags = array("q", bytes(8 * count)), bytearray(count)
         for i in range(count):
             cutoff = cutoffs[chosen[i]][emergency[i]]
             if share is None:
@@ -347,9 +374,15 @@ class Command(BaseCommand):
                 ts = sampled(cutoff)
             else:
                 ts = clock_rng.randint(cutoff + 1, now_ts)
-            plans.append(Plan(ts, chosen[i], emergency[i], ts <= cutoff))
-        plans.sort(key=lambda p: p.at)
-        return plans
+            stamps[i] = ts
+            flags[i] = emergency[i] | (ts <= cutoff) << 1
+        # Registration order; a stable sort, so equal instants keep their drawing order.
+        order = numpy.argsort(numpy.frombuffer(stamps, dtype=numpy.int64), kind="stable")
+        return Plans(
+            array("q", (stamps[i] for i in order)),
+            array("I", (chosen[i] for i in order)),
+            bytearray(flags[i] for i in order),
+        )
 
     @staticmethod
     def _items(
