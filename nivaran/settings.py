@@ -362,7 +362,7 @@ NIVARAN_OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"
 # that a transaction still committing (a long SLA sweep's later batches carry the sweep's
 # start time) is not passed by a client's cursor. At least the longest sweep.
 NIVARAN_SYNC_SETTLE_SECONDS = int(os.environ.get("SYNC_SETTLE_SECONDS", "300"))
-# Lists count their rows up to this many; beyond it they show "10,000+" and the API says
+# Lists count their rows up to this many; beyond it they show "10000+" and the API says
 # `count_capped` (nivaran/core/paging.py): an exact count of a long list costs its length.
 NIVARAN_LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
 # The category pages (docs/categories.md) keep in the cache (CACHES) the pending counts of

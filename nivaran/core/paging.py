@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 
+MAX_OFFSET = 10**9  # no list is longer; an OFFSET past bigint would be a database error
+
 
 def count_cap() -> int:
     return int(settings.NIVARAN_LIST_COUNT_CAP)
@@ -40,6 +42,12 @@ class CappedPage(Page):  # type: ignore[type-arg]
     def has_next(self) -> bool:
         return self.more
 
+    def next_page_number(self) -> int:
+        # Known from the page's own read (one row more), not from a count read before it.
+        if not self.more:
+            raise EmptyPage(self.paginator.error_messages["no_results"])
+        return self.number + 1
+
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
     """Django's paginator with `count` capped (`capped` says so) and pages past it served."""
@@ -60,10 +68,22 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > MAX_OFFSET:  # past any list, and past bigint
+            raise EmptyPage(self.error_messages["no_results"])
         past_the_end = number > self.num_pages and not self.capped
         if past_the_end and (number != 1 or not self.allow_empty_first_page):
             raise EmptyPage(self.error_messages["no_results"])
         return int(number)
+
+    def get_page(self, number: Any) -> CappedPage:
+        """As Django's: a number that is not one gives the first page, one past the end
+        the last; for a capped list the last within the cap (its end is not counted)."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(max(1, self.num_pages))
 
     def page(self, number: Any) -> CappedPage:
         number = self.validate_number(number)

@@ -11,6 +11,7 @@ the commit) keeps them under a version nobody asks for any more.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 from uuid import uuid4
@@ -19,6 +20,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
@@ -27,22 +29,32 @@ HOLIDAYS = "core:holidays-version"  # every save and delete of a Holiday bumps i
 
 def version(key: str) -> str:
     """The current version of `key`; a fresh one if the cache has none (first use, or
-    evicted), so a copy made before an eviction is never used again."""
-    current = cache.get(key)
-    if current is None:
-        cache.add(key, uuid4().hex, timeout=None)
+    evicted), so a copy made before an eviction is never used again. With the cache
+    unreachable, a fresh one on every call: nothing kept is used, everything is read
+    from the database, and the request still succeeds."""
+    try:
         current = cache.get(key)
-    return str(current or "uncached")
+        if current is None:
+            cache.add(key, uuid4().hex, timeout=None)
+            current = cache.get(key)
+    except Exception:  # the cache's client raises its own errors (Redis: ConnectionError)
+        log.warning("cache unreachable: %s read from the database", key)
+        current = None
+    return str(current or uuid4().hex)
 
 
 def changed(key: str) -> None:
-    """The data versioned by `key` is being written."""
+    """The data versioned by `key` is being written. A cache that cannot be reached does
+    not stop the write: `version` then reads nothing from the copies either."""
 
     def bump() -> None:
-        cache.set(key, uuid4().hex, timeout=None)
+        try:
+            cache.set(key, uuid4().hex, timeout=None)
+        except Exception:
+            log.warning("cache unreachable: %s not bumped", key)
 
     bump()
-    transaction.on_commit(bump)
+    transaction.on_commit(bump, robust=True)
 
 
 def track(model: type[models.Model], key: str) -> None:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import DEFAULT_DB_ALIAS
+
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
 from nivaran.core.models import Holiday
 from nivaran.core.versions import HOLIDAYS, ProcessCopy
 from nivaran.profiles.loader import Deadlines, Profile, active_profile
 
-_holidays = ProcessCopy(HOLIDAYS, lambda: frozenset(Holiday.objects.values_list("date", flat=True)))
+# Kept per process, so read from the primary: a copy from a replica not yet replayed would
+# be kept under the write's new version.
+_holidays = ProcessCopy(
+    HOLIDAYS,
+    lambda: frozenset(Holiday.objects.using(DEFAULT_DB_ALIAS).values_list("date", flat=True)),
+)
 
 
 def business_calendar(profile: Profile | None = None) -> BusinessCalendar:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.db import DEFAULT_DB_ALIAS
+
 from nivaran.catalog.apps import TYPES_VERSION
 from nivaran.catalog.models import Category
 from nivaran.core.versions import KeyedCopy
@@ -20,28 +22,36 @@ from nivaran.geo.apps import AREAS_VERSION
 from nivaran.geo.models import Area
 from nivaran.org.models import Department
 
+# Copies are read from the primary: one read from a replica that has not yet replayed a
+# write would be kept under the write's new version, stale until the next write.
+PRIMARY = DEFAULT_DB_ALIAS
+
 if TYPE_CHECKING:
     from nivaran.grievances.models import Grievance
 
 _open_types: KeyedCopy[str, Category | None] = KeyedCopy(
     TYPES_VERSION,
     lambda code: (
-        Category.objects.filter(code=code, is_active=True, selectable=True)
+        Category.objects.using(PRIMARY)
+        .filter(code=code, is_active=True, selectable=True)
         .select_related("department", "parent")  # the parent: routing walks up the tree
         .order_by()
         .first()
     ),
 )
 _areas_by_code: KeyedCopy[str, Area | None] = KeyedCopy(
-    AREAS_VERSION, lambda code: Area.objects.filter(code=code).order_by().first()
+    AREAS_VERSION, lambda code: Area.objects.using(PRIMARY).filter(code=code).order_by().first()
 )
 _types: KeyedCopy[int, Category] = KeyedCopy(
-    TYPES_VERSION, lambda pk: Category.objects.select_related("department", "parent").get(pk=pk)
+    TYPES_VERSION,
+    lambda pk: Category.objects.using(PRIMARY).select_related("department", "parent").get(pk=pk),
 )
 _departments: KeyedCopy[int, Department] = KeyedCopy(
-    TYPES_VERSION, lambda pk: Department.objects.get(pk=pk)
+    TYPES_VERSION, lambda pk: Department.objects.using(PRIMARY).get(pk=pk)
 )
-_areas: KeyedCopy[int, Area] = KeyedCopy(AREAS_VERSION, lambda pk: Area.objects.get(pk=pk))
+_areas: KeyedCopy[int, Area] = KeyedCopy(
+    AREAS_VERSION, lambda pk: Area.objects.using(PRIMARY).get(pk=pk)
+)
 
 
 def open_type(code: str) -> Category | None:
@@ -61,13 +71,17 @@ def attach(grievances: Iterable[Grievance]) -> None:
         return
     types = _types.get_many(
         {g.category_id for g in rows},
-        lambda ids: Category.objects.select_related("department", "parent").in_bulk(ids),
+        lambda ids: (
+            Category.objects.using(PRIMARY).select_related("department", "parent").in_bulk(ids)
+        ),
     )
     departments = _departments.get_many(
         {g.department_id for g in rows if g.department_id is not None},
-        lambda ids: Department.objects.in_bulk(ids),
+        lambda ids: Department.objects.using(PRIMARY).in_bulk(ids),
     )
-    areas = _areas.get_many({g.area_id for g in rows}, lambda ids: Area.objects.in_bulk(ids))
+    areas = _areas.get_many(
+        {g.area_id for g in rows}, lambda ids: Area.objects.using(PRIMARY).in_bulk(ids)
+    )
     # Into the relations' caches, as select_related puts them: the ids are not touched.
     meta = rows[0]._meta
     for name, found in (("category", types), ("department", departments), ("area", areas)):

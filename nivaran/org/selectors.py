@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -205,7 +206,8 @@ def _read_near_mappings(key: tuple[int, str]) -> dict[int, list[tuple[int | None
     department_id, area_path = key
     near: dict[int, list[tuple[int | None, str, int]]] = defaultdict(list)
     rows = (
-        LevelMapping.objects.filter(department_id=department_id)
+        LevelMapping.objects.using(DEFAULT_DB_ALIAS)  # kept per process: from the primary
+        .filter(department_id=department_id)
         .filter(Q(area__isnull=True) | Q(area__path__in=ancestor_paths(area_path)))
         .order_by()
         .values_list("level", "category_id", "area__path", "post_id")

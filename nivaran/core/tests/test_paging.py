@@ -92,3 +92,27 @@ def test_the_inbox_says_more_than_the_cap(world: World, settings):
     client.force_login(world["officer_l1"])
     settings.NIVARAN_LIST_COUNT_CAP = 10
     assert 'data-count="mine">5</span>' in client.get("/").content.decode()
+
+
+def test_a_page_far_past_a_capped_list_is_a_page_or_a_404_never_a_500(world: World, settings):
+    settings.NIVARAN_LIST_COUNT_CAP = 3
+    five(world)
+    web = Client()
+    web.force_login(world["cmo"])
+    assert web.get("/", {"tab": "all", "page": 1000}).status_code == 200
+    assert web.get("/", {"tab": "all", "page": 10**15}).status_code == 200
+    client = APIClient()
+    client.force_authenticate(world["cmo"])
+    for page in (1000, 10**15, 4 * 10**18):
+        response = client.get("/api/v1/grievances/", {"page": page, "page_size": 2})
+        assert response.status_code == 404, (page, response.content)
+
+
+def test_the_next_page_is_known_from_the_page_read_not_from_the_count():
+    rows = list(range(5))
+    paginator = CappedPaginator(rows, 2)
+    assert paginator.count == 5
+    rows.extend([5, 6])  # arrived between the count and the page
+    page = paginator.page(3)
+    assert page.has_next() and page.next_page_number() == 4
+    assert list(CappedPaginator(rows, 2).page(4)) == [6]  # the next request counts again

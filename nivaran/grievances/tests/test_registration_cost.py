@@ -213,3 +213,27 @@ def test_a_deadline_is_never_computed_from_a_holiday_rolled_back():
 
     after = lodge(world, 3, at=before.registered_at)
     assert after.due_at == before.due_at
+
+
+def test_with_the_cache_unreachable_registration_still_works_from_the_database(monkeypatch):
+    world = build_world()
+    lodge(world, 1)
+    from django.core.cache import cache
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("cache down")
+
+    for method in ("get", "add", "set"):
+        monkeypatch.setattr(cache, method, down)
+    Holiday.objects.create(date=lodge(world, 2).due_at.date(), name="Declared while down")
+
+    grievance = lodge(world, 3)
+
+    assert grievance.number and grievance.assigned_post_id is not None
+
+
+def test_a_name_is_kept_with_single_spaces_as_the_citizen_record_keeps_it():
+    world = build_world()
+    grievance = world.register(citizen_name="Ram \t  Kumar", mobile="9876500009")
+    grievance.citizen.refresh_from_db()
+    assert grievance.citizen.name == "Ram Kumar"

@@ -287,6 +287,7 @@ def _citizen(*, name: str, mobile: str, language: str) -> Citizen:
 
     Registration never links a record to an account: who may act as the citizen follows
     the mobile they prove (see the owner reach of the workflow)."""
+    name = " ".join(name.split())  # as Citizen.save keeps it
     key = citizen_name_key(name)
     citizen = Citizen.objects.filter(mobile=mobile, name_key=key).order_by().first()
     if citizen is not None:
