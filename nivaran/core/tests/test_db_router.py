@@ -8,10 +8,8 @@ on the replica too, under the same name (settings: TEST MIRROR).
 from __future__ import annotations
 
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -22,9 +20,8 @@ from rest_framework.test import APIClient
 from nivaran.core import db_router
 from nivaran.core.db_router import PIN_COOKIE, reading_from_replica
 from nivaran.grievances.models import Grievance
+from nivaran.testing.scripts import script_up
 from nivaran.testing.world import World, build_world
-
-SCRIPT = Path(settings.BASE_DIR) / "scripts" / "pg-replica.sh"
 
 pytestmark = [
     pytest.mark.skipif(
@@ -39,14 +36,7 @@ pytestmark = [
 def _replica_up() -> None:
     """The replica on 127.0.0.1:5433, started if it is not running (and left running: other
     test sessions on this machine may be reading it)."""
-    done = subprocess.run(  # noqa: S603 - our own script, run by bash from PATH
-        ["bash", str(SCRIPT), "up"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, f"scripts/pg-replica.sh up failed:\n{done.stdout}{done.stderr}"
+    script_up("pg-replica.sh", timeout=600)
 
 
 @pytest.fixture

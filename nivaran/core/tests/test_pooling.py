@@ -7,9 +7,7 @@ The test database's connection is pointed at PgBouncer for the test, with the se
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -19,9 +17,9 @@ from rest_framework.test import APIClient
 
 from nivaran.grievances.models import GrievanceEvent
 from nivaran.settings import pool
+from nivaran.testing.scripts import script_up
 from nivaran.testing.world import World, build_world
 
-SCRIPT = Path(settings.BASE_DIR) / "scripts" / "pgbouncer.sh"
 PORT = 6432
 
 pytestmark = [
@@ -39,14 +37,7 @@ pytestmark = [
 
 @pytest.fixture(scope="session")
 def _pgbouncer_up() -> None:
-    done = subprocess.run(  # noqa: S603 - our own script, run by bash from PATH
-        ["bash", str(SCRIPT), "up"],  # noqa: S607
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, f"scripts/pgbouncer.sh up failed:\n{done.stdout}{done.stderr}"
+    script_up("pgbouncer.sh", timeout=300)
 
 
 @pytest.fixture
