@@ -440,6 +440,9 @@ CELERY_TASK_ROUTES = {
 # How many sweep tasks each beat tick starts at the same instant (one per sweep worker):
 # SKIP LOCKED divides the due rows among them (nivaran/grievances/workflow/sweep.py).
 NIVARAN_SWEEP_PARTS = int(os.environ.get("SLA_SWEEP_PARTS", "1"))
+# PostgreSQL: the history and outbox tables are partitioned by month (core/partitions.py);
+# a daily task keeps this many months made ahead of the current one.
+NIVARAN_PARTITION_MONTHS_AHEAD = int(os.environ.get("PARTITION_MONTHS_AHEAD", "3"))
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {
         "task": "nivaran.grievances.tasks.sla_sweep",
@@ -479,6 +482,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
     },
     # Systemic issues (U4, B4) in the latest complete week; idempotent, so daily is safe.
+    "ensure-partitions": {
+        "task": "nivaran.core.tasks.ensure_partitions",
+        "schedule": timedelta(hours=24),
+    },
     "systemic-detect": {
         "task": "nivaran.systemic.tasks.systemic_detect",
         "schedule": timedelta(seconds=int(os.environ.get("SYSTEMIC_DETECT_SECONDS", "86400"))),

@@ -24,7 +24,7 @@ from nivaran.grievances.models import (
     Status,
 )
 from nivaran.grievances.quality import atrs_of
-from nivaran.grievances.selectors import grievances_visible_to
+from nivaran.grievances.selectors import grievance_history, grievances_visible_to
 from nivaran.grievances.workflow import ACTIVE
 from nivaran.grievances.workflow.lifecycle import reopen_until
 from nivaran.portal.models import Attachment, GrievanceLocation
@@ -256,7 +256,7 @@ def citizen_view(*, grievance: Grievance) -> CitizenView:
     history: list[HistoryLine] = []
     atr = ""
     expected: date | None = None
-    for event in grievance.events.order_by("at", "id"):
+    for event in grievance_history(grievance=grievance):
         shown = _line(event)
         if shown is None:
             continue
