@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from nivaran.grievances.models import Grievance
@@ -21,6 +22,14 @@ import load  # bench/ is not a package: found on the path above
 @pytest.fixture
 def live_world(transactional_db: None) -> World:
     return build_world()
+
+
+def _concurrency() -> int:
+    """Two clients on PostgreSQL; one on SQLite, where pytest-django's live server hands
+    the test's in-memory database connection to every request thread, so two requests at
+    once would share one connection and one transaction (a real SQLite server gives
+    each worker its own)."""
+    return 2 if connection.vendor == "postgresql" else 1
 
 
 def _token(world: World, username: str) -> str:
@@ -43,7 +52,7 @@ def test_the_load_test_registers_and_reads_through_the_api(
             "--officer-token",
             _token(live_world, "officer_l1"),
             "--concurrency",
-            "2",
+            str(_concurrency()),
             "--requests",
             "24",
             "--warmup",
