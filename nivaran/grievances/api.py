@@ -6,9 +6,11 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -21,9 +23,10 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
     inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import ISO_8601, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
@@ -104,12 +107,26 @@ class OfficerSerializer(serializers.Serializer[Any]):
 # (six nested serializers, a get_attribute per field) was half the CPU of a list page. The
 # declarations stay, for the schema (drf-spectacular reads them) and as the reference:
 # tests/test_list_serializer.py renders every variant both ways and compares the JSON.
-_instant_field = serializers.DateTimeField()
+Instant = Callable[[datetime | None], str | None]
 
 
-def _instant(value: datetime | None) -> str | None:
-    """As DRF renders a model's instant: DATETIME_FORMAT, in the current time zone."""
-    return None if value is None else _instant_field.to_representation(value)
+def _instant_format() -> Instant:
+    """How a page renders instants, as DRF's DateTimeField does: under the project's
+    settings, ISO 8601 in the current time zone (UTC as Z), with the setting and the zone
+    looked up once, not per value; under any other, or for a naive value, by the field."""
+    field = serializers.DateTimeField()
+    iso = settings.USE_TZ and str(api_settings.DATETIME_FORMAT).lower() == ISO_8601
+    tz = timezone.get_current_timezone()
+
+    def instant(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if not iso or value.tzinfo is None:
+            return field.to_representation(value)
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return instant
 
 
 def _code_name(obj: Category | Department) -> dict[str, Any]:
@@ -123,14 +140,14 @@ def _officer(user: User | None) -> dict[str, Any] | None:
 
 
 class GrievanceListSerializer(serializers.ListSerializer[Grievance]):
-    """A page of grievances: one `now` for all its rows' `overdue`."""
+    """A page of grievances: one `now` for its rows' `overdue`, one look-up of the zone."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         iterable = data.all() if isinstance(data, models.manager.BaseManager) else data
         child = self.child
         assert isinstance(child, GrievanceSerializer)
-        now = timezone.now()
-        return [child.represent(g, now=now) for g in iterable]
+        now, instant = timezone.now(), _instant_format()
+        return [child.represent(g, now=now, instant=instant) for g in iterable]
 
 
 class GrievanceSerializer(serializers.ModelSerializer[Grievance]):
@@ -184,9 +201,9 @@ class GrievanceSerializer(serializers.ModelSerializer[Grievance]):
         )
 
     def to_representation(self, instance: Grievance) -> dict[str, Any]:
-        return self.represent(instance, now=timezone.now())
+        return self.represent(instance, now=timezone.now(), instant=_instant_format())
 
-    def represent(self, g: Grievance, *, now: datetime) -> dict[str, Any]:
+    def represent(self, g: Grievance, *, now: datetime, instant: Instant) -> dict[str, Any]:
         """`Meta.fields` in their order, each as its declared field renders it (a string
         field: `str`; a nullable relation or instant: None when unset)."""
         area, citizen, post = g.area, g.citizen, g.assigned_post
@@ -206,12 +223,12 @@ class GrievanceSerializer(serializers.ModelSerializer[Grievance]):
             "language": str(g.language),
             "assigned_to": _officer(g.assigned_to),
             "assigned_post": None if post is None else str(post.title),
-            "due_at": _instant(g.due_at),
+            "due_at": instant(g.due_at),
             "overdue": self.get_overdue(g, now),
             "is_overdue": bool(g.is_overdue),
-            "registered_at": _instant(g.registered_at),
-            "updated_at": _instant(g.updated_at),
-            "closed_at": _instant(g.closed_at),
+            "registered_at": instant(g.registered_at),
+            "updated_at": instant(g.updated_at),
+            "closed_at": instant(g.closed_at),
         }
 
 
@@ -230,8 +247,8 @@ class GrievanceDetailSerializer(GrievanceSerializer):
     class Meta(GrievanceSerializer.Meta):
         fields = [*GrievanceSerializer.Meta.fields, "linked_to", "merged_into", "allowed_actions"]
 
-    def represent(self, g: Grievance, *, now: datetime) -> dict[str, Any]:
-        data = super().represent(g, now=now)
+    def represent(self, g: Grievance, *, now: datetime, instant: Instant) -> dict[str, Any]:
+        data = super().represent(g, now=now, instant=instant)
         linked = g.linked_to  # read here as the generic way reads it (not joined)
         data["linked_to"] = None if linked is None else linked.number
         data["merged_into"] = self.get_merged_into(g)

@@ -7,6 +7,7 @@ schema. Here every variant of a row is rendered both ways, as JSON, and compared
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -147,6 +148,17 @@ def test_in_another_time_zone_too(world):
         assert [as_json(row) for row in fast] == [
             as_json(generic(GrievanceSerializer(), g)) for g in rows
         ]
+
+
+def test_under_another_datetime_format_too(world, settings):
+    """The instants follow DRF's DATETIME_FORMAT, as its field renders them."""
+    rows = every_variant(world)
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DATETIME_FORMAT": "%d/%m/%Y %H:%M"}
+    fast = GrievanceSerializer(rows, many=True).data
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", fast[0]["registered_at"])
+    assert [as_json(row) for row in fast] == [
+        as_json(generic(GrievanceSerializer(), g)) for g in rows
+    ]
 
 
 def test_the_api_list_sends_the_generic_rows(world):
