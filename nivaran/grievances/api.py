@@ -6,10 +6,13 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,14 +23,15 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
     inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import ISO_8601, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from nivaran.accounts.models import User
 from nivaran.accounts.roles import POST_ROLES, STATEWIDE_ROLES, Role
-from nivaran.catalog.models import Kind
+from nivaran.catalog.models import Category, Kind
 from nivaran.core.api import Pagination, page_of
 from nivaran.core.db_router import replica_reads
 from nivaran.core.errors import InvalidInput
@@ -41,6 +45,7 @@ from nivaran.grievances.workflow import (
     grievance_register,
     intake_key,
 )
+from nivaran.org.models import Department
 from nivaran.org.selectors import user_jurisdictions
 
 DEFAULT_CHANNEL: dict[str, str] = {
@@ -98,6 +103,53 @@ class OfficerSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(source="get_full_name")
 
 
+# The rows are written out by hand (`represent`): DRF's generic walk of the declarations
+# (six nested serializers, a get_attribute per field) was half the CPU of a list page. The
+# declarations stay, for the schema (drf-spectacular reads them) and as the reference:
+# tests/test_list_serializer.py renders every variant both ways and compares the JSON.
+Instant = Callable[[datetime | None], str | None]
+
+
+def _instant_format() -> Instant:
+    """How a page renders instants, as DRF's DateTimeField does: under the project's
+    settings, ISO 8601 in the current time zone (UTC as Z), with the setting and the zone
+    looked up once, not per value; under any other, or for a naive value, by the field."""
+    field = serializers.DateTimeField()
+    iso = settings.USE_TZ and str(api_settings.DATETIME_FORMAT).lower() == ISO_8601
+    tz = timezone.get_current_timezone()
+
+    def instant(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if not iso or value.tzinfo is None:
+            return field.to_representation(value)
+        text = value.astimezone(tz).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return instant
+
+
+def _code_name(obj: Category | Department) -> dict[str, Any]:
+    return {"code": str(obj.code), "name": str(obj.name)}
+
+
+def _officer(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"username": str(user.username), "name": str(user.get_full_name())}
+
+
+class GrievanceListSerializer(serializers.ListSerializer[Grievance]):
+    """A page of grievances: one `now` for its rows' `overdue`, one look-up of the zone."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        iterable = data.all() if isinstance(data, models.manager.BaseManager) else data
+        child = self.child
+        assert isinstance(child, GrievanceSerializer)
+        now, instant = timezone.now(), _instant_format()
+        return [child.represent(g, now=now, instant=instant) for g in iterable]
+
+
 class GrievanceSerializer(serializers.ModelSerializer[Grievance]):
     citizen = inline_serializer(
         "GrievanceCitizen", {"name": serializers.CharField(), "mobile": serializers.CharField()}
@@ -141,11 +193,43 @@ class GrievanceSerializer(serializers.ModelSerializer[Grievance]):
             "updated_at",
             "closed_at",
         ]
+        list_serializer_class = GrievanceListSerializer
 
-    def get_overdue(self, obj: Grievance) -> bool:
+    def get_overdue(self, obj: Grievance, now: datetime | None = None) -> bool:
         return obj.is_overdue or bool(
-            obj.status in WAITING and obj.due_at and obj.due_at < timezone.now()
+            obj.status in WAITING and obj.due_at and obj.due_at < (now or timezone.now())
         )
+
+    def to_representation(self, instance: Grievance) -> dict[str, Any]:
+        return self.represent(instance, now=timezone.now(), instant=_instant_format())
+
+    def represent(self, g: Grievance, *, now: datetime, instant: Instant) -> dict[str, Any]:
+        """`Meta.fields` in their order, each as its declared field renders it (a string
+        field: `str`; a nullable relation or instant: None when unset)."""
+        area, citizen, post = g.area, g.citizen, g.assigned_post
+        return {
+            "number": g.number,
+            "status": str(g.status),
+            "level": int(g.level),
+            "kind": str(g.kind),
+            "channel": str(g.channel),
+            "source": str(g.source),
+            "emergency": bool(g.emergency),
+            "category": _code_name(g.category),
+            "department": _code_name(g.department),
+            "area": {"code": str(area.code), "name": str(area.name), "type": str(area.type)},
+            "citizen": {"name": str(citizen.name), "mobile": str(citizen.mobile)},
+            "description": str(g.description),
+            "language": str(g.language),
+            "assigned_to": _officer(g.assigned_to),
+            "assigned_post": None if post is None else str(post.title),
+            "due_at": instant(g.due_at),
+            "overdue": self.get_overdue(g, now),
+            "is_overdue": bool(g.is_overdue),
+            "registered_at": instant(g.registered_at),
+            "updated_at": instant(g.updated_at),
+            "closed_at": instant(g.closed_at),
+        }
 
 
 class GrievanceDetailSerializer(GrievanceSerializer):
@@ -162,6 +246,14 @@ class GrievanceDetailSerializer(GrievanceSerializer):
 
     class Meta(GrievanceSerializer.Meta):
         fields = [*GrievanceSerializer.Meta.fields, "linked_to", "merged_into", "allowed_actions"]
+
+    def represent(self, g: Grievance, *, now: datetime, instant: Instant) -> dict[str, Any]:
+        data = super().represent(g, now=now, instant=instant)
+        linked = g.linked_to  # read here as the generic way reads it (not joined)
+        data["linked_to"] = None if linked is None else linked.number
+        data["merged_into"] = self.get_merged_into(g)
+        data["allowed_actions"] = self.get_allowed_actions(g)
+        return data
 
     def get_merged_into(self, obj: Grievance) -> str | None:
         if obj.merged_into_id is None:  # read only for the few merged ones
