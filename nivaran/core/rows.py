@@ -24,6 +24,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import DateTimeField, Field, JSONField, Model
 
+# PostgreSQL's limit on the parameters of one statement (a 16-bit count in the protocol's
+# Bind message); with server-side binding (DB_SERVER_SIDE_BINDING) a statement above it
+# fails, so update_rows' chunks stay below it whatever the binding.
+MAX_PARAMETERS = 65535
+UPDATE_CHUNK = 5000
+
 
 def _fields(model: type[Model]) -> dict[str, Field[Any, Any]]:
     return {f.name: f for f in model._meta.concrete_fields}
@@ -147,14 +153,15 @@ def update_rows(
     fields: Sequence[str],
     rows: Sequence[tuple[Any, ...]],
     *,
-    chunk: int = 1000,
+    chunk: int = UPDATE_CHUNK,
     **same: Any,
 ) -> int:
     """Give each row (its id, then values in the order of `fields`) its own values, and
     all of them the values in `same`.
 
-    PostgreSQL: one `UPDATE ... FROM (VALUES ...)` per `chunk` rows; SQLite: one
-    executemany of `UPDATE ... WHERE id = %s`. Either way the number of statements
+    PostgreSQL: one `UPDATE ... FROM (VALUES ...)` per `chunk` rows (5,000: the sweep's
+    batch in one statement), fewer if that many rows would pass MAX_PARAMETERS; SQLite:
+    one executemany of `UPDATE ... WHERE id = %s`. Either way the number of statements
     depends on the number of rows only, not on how many distinct values they hold.
     """
     if not rows:
@@ -180,6 +187,7 @@ def update_rows(
         sets_list = [f"{qn(field[n].column)} = v.c{i + 1}" for i, n in enumerate(fields)]
         sets_list += [f"{qn(field[n].column)} = %s" for n in same]
         names = ", ".join(["c0", *(f"c{i + 1}" for i in range(len(fields)))])
+        chunk = max(1, min(chunk, (MAX_PARAMETERS - len(same)) // (1 + len(fields))))
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
             cursor.execute(

@@ -112,12 +112,15 @@ CONCEPT_NAMES = frozenset(CONCEPTS.values())
 STOPWORDS = frozenset(phonetic(w) for w in STOPWORD_FORMS.split())
 
 
+@functools.lru_cache(maxsize=65536)
 def name_form(name: str) -> str:
-    """A person's name as compared: phonetic words, honorifics left out."""
+    """A person's name as compared: phonetic words, honorifics left out. Memoised: bulk
+    registration indexes the same few thousand names hundreds of thousands of times."""
     words = [phonetic(t) for t in tokens(name)]
     return " ".join(w for w in words if w and w not in HONORIFICS)
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The blocking key of a name: each word's first letter and its consonants, the words
     sorted, so that vowel slips ("Dvi" for "Devi") and word order do not matter."""

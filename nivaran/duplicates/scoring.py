@@ -6,9 +6,11 @@ measured in docs/duplicates.md is what the API answers.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import time as clock
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -59,7 +61,23 @@ def district_of(area_path: str) -> str:
 
 
 def _month(at: datetime) -> str:
-    return f"{timezone.localtime(at):%Y%m}"
+    """The local month of an instant (YYYYMM). Through `_day_offset`: one time-zone
+    lookup per UTC day, not one per grievance (bulk registration's keys)."""
+    utc = at.astimezone(UTC)
+    offset = _day_offset(utc.date(), timezone.get_current_timezone())
+    if offset is None:  # the offset changes that day: convert this instant itself
+        return f"{timezone.localtime(at):%Y%m}"
+    return f"{utc + offset:%Y%m}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_offset(day: date, tz: tzinfo) -> timedelta | None:
+    """The local time zone's offset over a whole UTC day, or None where it changes that
+    day (a DST transition): then local time is UTC + that offset all day long."""
+    first = datetime.combine(day, clock.min, tzinfo=UTC)
+    last = datetime.combine(day, clock.max, tzinfo=UTC)
+    offset = first.astimezone(tz).utcoffset()
+    return offset if offset == last.astimezone(tz).utcoffset() else None
 
 
 def _months_back(at: datetime, months: int) -> list[str]:

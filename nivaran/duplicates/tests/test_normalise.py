@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from nivaran.duplicates.normalise import name_form, name_key, text_terms, tokens
-from nivaran.duplicates.scoring import name_similarity, text_similarity
+from nivaran.duplicates.scoring import _month, name_similarity, text_similarity
 
 
 def test_re_w_splits_devanagari_at_vowel_signs_and_tokens_does_not():
@@ -48,3 +51,16 @@ def test_a_complaint_means_the_same_in_hindi_english_and_hinglish():
     assert text_similarity(hindi, english) >= 0.7
     assert text_similarity(hindi, hinglish) >= 0.7
     assert text_similarity(english, other) < 0.5
+
+
+@pytest.mark.parametrize("zone", ["Asia/Kolkata", "Europe/London", "America/Santiago"])
+def test_the_place_keys_month_is_the_local_month_around_month_ends_and_dst(zone):
+    tz = ZoneInfo(zone)
+    instants = [
+        datetime(year, month, day, hour, minute, tzinfo=UTC)
+        for year, month, day in ((2026, 3, 31), (2026, 4, 1), (2026, 10, 25), (2026, 10, 31))
+        for hour in range(24)
+        for minute in (0, 29, 30, 59)
+    ]
+    with timezone.override(tz):
+        assert [_month(at) for at in instants] == [f"{at.astimezone(tz):%Y%m}" for at in instants]

@@ -13,6 +13,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from nivaran.accounts.services import system_user
+from nivaran.core.rows import MAX_PARAMETERS, update_rows
 from nivaran.geo.models import Area
 from nivaran.grievances.models import Citizen, Grievance
 from nivaran.grievances.workflow import (
@@ -21,6 +22,7 @@ from nivaran.grievances.workflow import (
     grievances_register_bulk,
     grievances_sweep,
 )
+from nivaran.grievances.workflow.sweep import BATCH
 from nivaran.testing.world import World
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -186,3 +188,33 @@ def test_the_sweep_takes_the_same_queries_for_20_and_200_overdue_grievances(worl
     many = statements(sweep(200))
     assert Grievance.objects.filter(level=2).count() == 220
     assert_same(few, many)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="UPDATE ... FROM (VALUES ...)")
+def test_a_sweep_batch_moves_in_one_update_within_the_parameter_limit(world):
+    overdue(world, 20)
+    real = list(Grievance.objects.values_list("id", flat=True))
+    due = START + timedelta(days=90)
+    fields = ("level", "assigned_post", "assigned_to", "due_at")  # as the sweep writes them
+    padding = range(-1, -(BATCH - len(real)) - 1, -1)  # ids no row has
+    batch = [(pk, 2, None, None, due) for pk in [*real, *padding]]
+    assert len(batch) == BATCH
+    sizes: list[int] = []
+
+    def record(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+    ) -> Any:
+        sizes.append(len(params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        update_rows(Grievance, fields, batch, is_overdue=False, updated_at=due)
+    assert len(sizes) == 1 and sizes[0] <= MAX_PARAMETERS
+    assert Grievance.objects.filter(level=2, due_at=due).count() == len(real)
+
+    # Rows too wide for 5,000 in one statement are split below the limit.
+    wide = [f.name for f in Grievance._meta.concrete_fields if f.name != "id"][:14]
+    sizes.clear()
+    with connection.execute_wrapper(record):
+        update_rows(Grievance, wide, [(pk, *[None] * 14) for pk in padding])
+    assert len(sizes) == 2 and max(sizes) <= MAX_PARAMETERS

@@ -5,7 +5,7 @@ from the table, as the system actor, with the table's source states and
 roles), but in a few statements per batch instead of a loop per row: rows are
 locked and read in one query, each one's target resolved once per (level,
 department, area, category, emergency), then all moved with one
-`UPDATE ... FROM (VALUES ...)` per 1,000 rows (SQLite: one executemany) and their
+`UPDATE ... FROM (VALUES ...)` per batch (SQLite: one executemany) and their
 events written with one COPY / executemany. The statements per batch are the same
 whatever the size of the organisation.
 
@@ -138,8 +138,9 @@ def _escalate_batch(*, at: datetime, actor: User, status: str) -> int:
                 )
                 if holder_id:
                     digests[(holder_id, level, due)].append(str(m[1]))
-        # One statement per 1,000 rows whatever the number of targets (the organisation's
-        # size), where one UPDATE per target used to be sent.
+        # One statement per batch (5,000 rows x 5 parameters, within PostgreSQL's 65,535)
+        # whatever the number of targets (the organisation's size), where one UPDATE per
+        # target used to be sent.
         update_rows(
             Grievance,
             ("level", "assigned_post", "assigned_to", "due_at"),

@@ -17,7 +17,8 @@ from __future__ import annotations
 import random
 import time
 from array import array
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
@@ -32,6 +33,8 @@ from django.utils import timezone
 from nivaran.accounts.services import system_user
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
+from nivaran.core.pipeline import Writer
+from nivaran.core.rows import insert_rows, reserve_ids
 from nivaran.geo.models import Area
 from nivaran.grievances.deadlines import business_calendar, deadlines_for, due_at
 from nivaran.grievances.models import Channel, Citizen, citizen_name_key
@@ -113,6 +116,15 @@ REPEAT_CALLER_SHARE = 0.18
 OTHERS_SHARE = 0.07
 HINDI_SHARE = 0.65
 CALLER_POOL = 200_000  # earlier citizens a repeat caller is drawn from
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One chunk, prepared: its new citizens (id, name, mobile, language, first call) and
+    its grievances, which `write` inserts in one transaction."""
+
+    citizens: list[tuple[int, str, str, str, datetime]]
+    items: list[BulkItem]
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +243,12 @@ class Command(BaseCommand):
             help="Grievances per bulk call (one transaction each).",
         )
         parser.add_argument("--now", help="ISO-8601 instant taken as now (default: the clock).")
+        parser.add_argument(
+            "--sequential",
+            action="store_true",
+            help="Prepare and write each chunk in turn (PostgreSQL otherwise prepares the "
+            "next chunk while a writer thread writes the last).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SYNTHETIC_DATA_ALLOWED:
@@ -272,31 +290,69 @@ class Command(BaseCommand):
         a_cum = _cumulative(a_weights)
         c_cum = _cumulative([w for _, w in CHANNELS])
         callers: list[tuple[int, str, str]] = []  # earlier citizens, who may call again
+        # The (mobile, name key) of the citizens of the chunks handed to the writer and
+        # perhaps not committed yet: with those, each chunk's citizens are what they would
+        # be were every earlier chunk committed (the output does not depend on the overlap).
+        pending: deque[set[tuple[str, str]]] = deque(maxlen=3)
         made = citizens = 0
-        for start in range(0, count, chunk):
+
+        def prepare(start: int) -> Chunk:
             batch = plans.chunk(start, start + chunk)
+            return self._items(batch, categories, areas, a_cum, c_cum, rng, callers, pending)
+
+        def progress(done: int) -> None:
+            elapsed = time.monotonic() - started
+            rate = done / elapsed if elapsed else 0.0
+            self.stdout.write(
+                f"  {done:>10,}/{count:,} grievances, {citizens:,} citizens  "
+                f"{rate:,.0f}/s  elapsed {elapsed:,.0f}s  eta {(count - done) / rate:,.0f}s"
+                if rate
+                else f"  {done:,}/{count:,}"
+            )
+            self.stdout.flush()
+
+        def write(job: Chunk) -> int:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     # Synthetic data: a crash may lose the last chunks' commits (never their
                     # consistency); not waiting for each chunk's WAL flush saves seconds each.
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                items, new = self._items(batch, categories, areas, a_cum, c_cum, rng, callers)
-                made += grievances_register_bulk(items=items, actor=actor)
-                citizens += new
-            elapsed = time.monotonic() - started
-            rate = made / elapsed if elapsed else 0.0
-            self.stdout.write(
-                f"  {made:>10,}/{count:,} grievances, {citizens:,} citizens  "
-                f"{rate:,.0f}/s  elapsed {elapsed:,.0f}s  eta {(count - made) / rate:,.0f}s"
-                if rate
-                else f"  {made:,}/{count:,}"
-            )
-            self.stdout.flush()
+                citizens_insert(job.citizens)
+                return grievances_register_bulk(items=job.items, actor=actor)
+
+        # PostgreSQL: a writer thread, on its own connection, writes each chunk while the
+        # next is prepared. Not inside a transaction (a test's), whose rows the writer's
+        # connection would not see, and not on SQLite (one writer at a time).
+        if self._pipelined(options["sequential"]):
+            writer: Writer[Chunk] = Writer(write)
+            try:
+                for start in range(0, count, chunk):
+                    job = prepare(start)
+                    citizens += len(job.citizens)
+                    writer.put(job)
+                    progress(writer.written)
+            except BaseException:
+                writer.abandon()
+                raise
+            made = writer.close()
+        else:
+            for start in range(0, count, chunk):
+                with transaction.atomic():
+                    job = prepare(start)
+                    made += write(job)
+                citizens += len(job.citizens)
+                progress(made)
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"done: {made:,} grievances and {citizens:,} citizens in {elapsed:,.1f}s "
             f"({made / elapsed:,.0f} grievances/s); {overdue:,} past their L1 deadline"
+        )
+
+    @staticmethod
+    def _pipelined(sequential: bool) -> bool:
+        return (
+            not sequential and connection.vendor == "postgresql" and not connection.in_atomic_block
         )
 
     @staticmethod
@@ -393,8 +449,10 @@ class Command(BaseCommand):
         c_cum: list[float],
         rng: random.Random,
         callers: list[tuple[int, str, str]],
-    ) -> tuple[list[BulkItem], int]:
-        """The citizens (bulk-created, some of them repeat callers) and the bulk items."""
+        pending: deque[set[tuple[str, str]]],
+    ) -> Chunk:
+        """The new citizens (with their ids; some grievances are from repeat callers) and
+        the bulk items of one chunk. Writes nothing: `citizens_insert` does, then the items."""
         n = len(plans)
         area_of = rng.choices(range(len(areas)), cum_weights=a_cum, k=n)
         channel_of = rng.choices(range(len(CHANNELS)), cum_weights=c_cum, k=n)
@@ -416,7 +474,9 @@ class Command(BaseCommand):
                     datetime.fromtimestamp(plan.at, tz=UTC),
                 )
             )
-        ids = citizens_create(_one_per_person(fresh, rng))
+        fresh = _one_per_person(fresh, rng, pending)
+        pending.append({(mobile, citizen_name_key(name)) for name, mobile, _l, _a in fresh})
+        ids = reserve_ids(Citizen, len(fresh))
         new = [(pk, lang, name) for pk, (name, _m, lang, _a) in zip(ids, fresh, strict=True)]
         callers += new[: max(0, CALLER_POOL - len(callers))]
         items = []
@@ -439,7 +499,8 @@ class Command(BaseCommand):
                     source=rng.choice(sources) if sources else "",
                 )
             )
-        return items, len(fresh)
+        rows = [(pk, *person) for pk, person in zip(ids, fresh, strict=True)]
+        return Chunk(rows, items)
 
 
 def _mobile(rng: random.Random) -> str:
@@ -447,11 +508,16 @@ def _mobile(rng: random.Random) -> str:
 
 
 def _one_per_person(
-    fresh: list[tuple[str, str, str, datetime]], rng: random.Random
+    fresh: list[tuple[str, str, str, datetime]],
+    rng: random.Random,
+    pending: Iterable[set[tuple[str, str]]] = (),
 ) -> list[tuple[str, str, str, datetime]]:
     """New citizens with a new mobile where a random one met the same name and mobile,
-    in this batch or already stored (a citizen is one row per mobile and name)."""
+    in this batch, already stored or `pending` (earlier chunks' citizens perhaps not yet
+    committed): a citizen is one row per mobile and name."""
     taken: set[tuple[str, str]] = set()
+    for earlier in pending:
+        taken |= earlier
     mobiles = sorted({mobile for _n, mobile, _l, _a in fresh})
     for start in range(0, len(mobiles), 5000):
         taken.update(
@@ -468,44 +534,18 @@ def _one_per_person(
     return fresh
 
 
-def citizens_create(rows: Sequence[tuple[str, str, str, datetime]]) -> list[int]:
-    """Insert citizens (name, mobile, language, created_at) in the caller's transaction.
-
-    Straight SQL (COPY on PostgreSQL, executemany on SQLite) rather than bulk_create,
-    whose per-value compilation cost more than the whole insert; ids come from the
-    sequence (PostgreSQL) or after the largest (SQLite: the transaction holds the write lock).
-    """
-    if not rows:
-        return []
-    meta, qn = Citizen._meta, connection.ops.quote_name
-    table = qn(meta.db_table)
-    column = {f.name: f.column for f in meta.concrete_fields}
-    fields = ("id", "name", "name_key", "mobile", "language", "created_at")
-    columns = ", ".join(qn(column[f]) for f in fields)
-    keyed = [(name, citizen_name_key(name), mobile, lang, at) for name, mobile, lang, at in rows]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [meta.db_table, len(rows)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for pk, row in zip(ids, keyed, strict=True):
-                    copy.write_row((pk, *row))
-            return ids
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - our names
-        first = int(cursor.fetchone()[0]) + 1
-        ids = list(range(first, first + len(rows)))
-        adapt = connection.ops.adapt_datetimefield_value
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
-            [
-                (pk, name, key, mobile, lang, adapt(at))
-                for pk, (name, key, mobile, lang, at) in zip(ids, keyed, strict=True)
-            ],
-        )
-        return ids
+def citizens_insert(rows: Sequence[tuple[int, str, str, str, datetime]]) -> int:
+    """Insert citizens (id, name, mobile, language, created_at; ids from `reserve_ids`)
+    in the caller's transaction: rows as tuples (COPY on PostgreSQL, executemany on
+    SQLite) rather than bulk_create, whose per-value compilation cost more than the insert."""
+    return insert_rows(
+        Citizen,
+        ("id", "name", "name_key", "mobile", "language", "created_at"),
+        [
+            (pk, name, citizen_name_key(name), mobile, lang, at)
+            for pk, name, mobile, lang, at in rows
+        ],
+    )
 
 
 def _description(
