@@ -206,3 +206,15 @@ def test_a_history_read_opens_only_the_months_since_registration(world):
     opened = {m for m in partitions(EVENTS) if m in plan}
     assert opened <= {m.name(EVENTS) for m in ahead()} | {f"{EVENTS}_default"}, opened
     assert len(partitions(EVENTS)) > 36
+
+
+def test_generated_history_lands_in_the_months_of_its_window(world, settings):
+    """The bench's data: a year of past registrations goes into its months, not DEFAULT,
+    so that the history reads of a 1,000,000-grievance bench prune as production's do."""
+    settings.SYNTHETIC_DATA_ALLOWED = True
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    call_command("generate_grievances", count=60, days=120, now=now.isoformat(), stdout=StringIO())
+    rows = placed(EVENTS, "at")
+    assert len(rows) == GrievanceEvent.objects.count() >= 60
+    assert len({where for _pk, where, _at in rows}) >= 4  # four months and more
+    assert assert_in_their_months(EVENTS, "at") == len(rows)

@@ -33,6 +33,7 @@ from django.utils import timezone
 from nivaran.accounts.services import system_user
 from nivaran.catalog.models import Category
 from nivaran.core.calendar import BusinessCalendar
+from nivaran.core.partitions import ensure_partitions
 from nivaran.core.pipeline import Writer
 from nivaran.core.rows import insert_rows, reserve_ids
 from nivaran.geo.models import Area
@@ -280,6 +281,9 @@ class Command(BaseCommand):
             calendar=calendar,
         )
         overdue = plans.past_due
+        # PostgreSQL keeps the history and the outbox in monthly partitions: the window's
+        # months first, so that past rows land in their month and not in DEFAULT.
+        ensure_partitions(now=now, since=now - timedelta(days=days + 1))
         self.stdout.write(
             f"planned {count:,} grievances over {days} days up to {now.isoformat()} "
             f"({overdue:,} past their L1 deadline) in {time.monotonic() - started:.1f}s"
