@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "nivaran.org",
     "nivaran.catalog",
     "nivaran.grievances",
+    "nivaran.rts",
     "nivaran.duplicates",
     "nivaran.suggestions",
     "nivaran.notifications",

@@ -19,6 +19,7 @@ from nivaran.geo.api import AreaListApi
 from nivaran.grievances import api as grievance_api
 from nivaran.grievances import fieldwork_api, quality_api
 from nivaran.org.api import DepartmentListApi, PostListApi
+from nivaran.rts import api as rts_api
 from nivaran.shares.api import ShareRecipientsApi, ShareWhatsappApi
 from nivaran.staffprofile import api as me_api
 from nivaran.suggestions.api import CategorySuggestApi
@@ -142,6 +143,8 @@ api_v1: list[URLPattern | URLResolver] = [
         systemic_api.SystemicIssueAcknowledgeApi.as_view(),
         name="systemic-issue-acknowledge",
     ),
+    # Right to Service (H1-H4): nivaran/rts/api.py.
+    path("rts/services/", rts_api.NotifiedServiceListApi.as_view(), name="rts-services"),
 ]
 
 urlpatterns = [

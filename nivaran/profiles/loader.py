@@ -60,6 +60,8 @@ class Profile:
     rules: dict[str, Any] = field(default_factory=dict)
     # How the analytics rank departments, districts and officers (docs/analytics.md).
     ranking: dict[str, Any] = field(default_factory=dict)
+    # Right to Service (nivaran/rts, docs/rts.md): off unless `enabled`.
+    right_to_service: dict[str, Any] = field(default_factory=dict)
     folder: Path = DATA_DIR
 
     def rule(self, name: str) -> Any:
@@ -151,6 +153,7 @@ def load_profile(name: str) -> Profile:
         ),
         rules=dict(data.get("rules", {})),
         ranking=dict(data.get("ranking") or {}),
+        right_to_service=dict(data.get("right_to_service") or {}),
         folder=folder,
     )
     if profile.code != name:
@@ -162,7 +165,28 @@ def load_profile(name: str) -> Profile:
     _check_quality_rules(profile, where)
     _check_routing_rules(profile, where)
     _check_ranking(profile, where)
+    _check_right_to_service(profile, where)
     return profile
+
+
+RTS_KEYS = frozenset({"enabled", "act", "act_hi", "services", "days"})
+RTS_DAYS = frozenset({"working_days", "calendar_days"})
+
+
+def _check_right_to_service(profile: Profile, where: str) -> None:
+    rts = profile.right_to_service
+    if unknown := set(rts) - RTS_KEYS:
+        raise ProfileError(f"{where}: right_to_service has unknown keys {sorted(unknown)}")
+    if not isinstance(rts.get("enabled", False), bool):
+        raise ProfileError(f"{where}: right_to_service.enabled is true or false")
+    if rts.get("days", "working_days") not in RTS_DAYS:
+        raise ProfileError(f"{where}: right_to_service.days is one of {sorted(RTS_DAYS)}")
+    if rts.get("enabled"):
+        if not rts.get("act"):
+            raise ProfileError(f"{where}: right_to_service needs the act's name (act)")
+        services = profile.folder / str(rts.get("services", "notified_services.csv"))
+        if not services.is_file():
+            raise ProfileError(f"{where}: right_to_service: no catalogue {services.name}")
 
 
 # The components the analytics ranking knows (nivaran/analytics/ranking.py; a test keeps

@@ -27,6 +27,7 @@ from nivaran.org.models import (
     Post,
 )
 from nivaran.profiles.loader import Profile, ProfileError
+from nivaran.profiles.signals import profile_applied
 
 
 @dataclass
@@ -272,4 +273,5 @@ def profile_apply(profile: Profile) -> ApplyReport:
             )
             appointment.full_clean()
     report.problems = level_mapping_problems(profile=profile, check_vacancies=False)
+    profile_applied.send(sender=Profile, profile=profile)
     return report

@@ -1,0 +1,81 @@
+"""REST API v1 for Right to Service (docs/rts.md): the catalogue of notified services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from nivaran.core.api import Pagination
+from nivaran.grievances.api import ErrorSerializer
+from nivaran.rts import selectors
+
+
+class RtsDepartmentSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_hi = serializers.CharField()
+
+
+class RtsDesignationSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_hi = serializers.CharField()
+
+
+class NotifiedServiceSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_hi = serializers.CharField()
+    department = RtsDepartmentSerializer()
+    time_limit_days = serializers.IntegerField(
+        help_text="Days within which the service is to be given, as notified under the Act."
+    )
+    designated_officer = RtsDesignationSerializer(
+        help_text="The designation of the officer who gives the service; the post is the "
+        "one of that designation in the department whose area covers the grievance's."
+    )
+    first_appellate = RtsDesignationSerializer()
+    first_appeal_days = serializers.IntegerField()
+    second_appellate = RtsDesignationSerializer()
+    second_appeal_days = serializers.IntegerField()
+
+
+class _Filters(serializers.Serializer[Any]):
+    department = serializers.CharField(required=False, max_length=20)
+    q = serializers.CharField(required=False, max_length=100)
+
+
+class NotifiedServiceListApi(APIView):
+    pagination_class = Pagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("department", str, description="Department code"),
+            OpenApiParameter("q", str, description="In the name (English or Hindi) or code"),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={
+            200: NotifiedServiceSerializer(many=True),
+            400: ErrorSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such page."),
+        },
+        description="The notified services of the state's Right to Service act (H1), by "
+        "code: what a grievance about a deficiency in a service may be linked to. Empty "
+        "where the state's profile does not turn Right to Service on. Any signed-in user.",
+    )
+    def get(self, request: Request) -> Response:
+        filters = _Filters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.notified_services(
+            department=filters.validated_data.get("department"),
+            q=filters.validated_data.get("q"),
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(NotifiedServiceSerializer(page, many=True).data)

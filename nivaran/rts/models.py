@@ -1,0 +1,66 @@
+"""The notified services of a Right to Service act (H1): master data, one row a service.
+
+A service names its officers by designation (the Tehsildar, the SDM), not by post: the
+designated officer of a grievance's service is the post of that designation in the
+service's department whose area covers the grievance's (`selectors`).
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SERVICE_CODE = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]{0,29}$",
+    _("A code is up to 30 capital letters, digits and hyphens."),
+)
+DAYS = [MinValueValidator(1), MaxValueValidator(365)]
+
+
+class NotifiedService(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[SERVICE_CODE])
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="notified_services"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    name_hi = models.CharField(_("name (Hindi)"), max_length=300, blank=True)
+    time_limit_days = models.PositiveSmallIntegerField(
+        _("time limit (days)"),
+        validators=DAYS,
+        help_text=_("Within which the service is to be given, as notified under the Act."),
+    )
+    designated_officer = models.ForeignKey(
+        "org.Designation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("designated officer"),
+    )
+    first_appellate = models.ForeignKey(
+        "org.Designation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("first appellate authority"),
+    )
+    first_appeal_days = models.PositiveSmallIntegerField(
+        _("first appeal time limit (days)"), validators=DAYS
+    )
+    second_appellate = models.ForeignKey(
+        "org.Designation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("second appellate authority"),
+    )
+    second_appeal_days = models.PositiveSmallIntegerField(
+        _("second appeal time limit (days)"), validators=DAYS
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("notified service")
+        verbose_name_plural = _("notified services")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
