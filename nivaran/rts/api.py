@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from nivaran.core.api import Pagination
 from nivaran.grievances.api import ErrorSerializer
+from nivaran.org.models import Department
 from nivaran.rts import selectors
 
 
@@ -46,8 +48,16 @@ class NotifiedServiceSerializer(serializers.Serializer[Any]):
 
 
 class _Filters(serializers.Serializer[Any]):
-    department = serializers.CharField(required=False, max_length=20)
-    q = serializers.CharField(required=False, max_length=100)
+    # Blank means no filter, as on the other lists.
+    department = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+    def validate_department(self, value: str) -> str:
+        if value and not Department.objects.filter(code=value).exists():
+            raise serializers.ValidationError(
+                _("There is no department %(code)s.") % {"code": value}
+            )
+        return value
 
 
 class NotifiedServiceListApi(APIView):
@@ -67,7 +77,8 @@ class NotifiedServiceListApi(APIView):
         },
         description="The notified services of the state's Right to Service act (H1), by "
         "code: what a grievance about a deficiency in a service may be linked to. Empty "
-        "where the state's profile does not turn Right to Service on. Any signed-in user.",
+        "where the state's profile does not turn Right to Service on. Any signed-in user; "
+        "an unknown department is a 400.",
     )
     def get(self, request: Request) -> Response:
         filters = _Filters(data=request.query_params)

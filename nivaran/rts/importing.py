@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from nivaran.org.models import Department, Designation
@@ -88,9 +88,16 @@ def _days(value: str) -> int | None:
     return days if 1 <= days <= 365 else None
 
 
-def _active(value: str) -> bool | None:
+NOT_GIVEN = object()
+
+
+def _active(value: str) -> bool | object | None:
+    """yes/no; NOT_GIVEN for an empty cell or no column (a new service is active, a known
+    one keeps what it was: a withdrawal survives a re-import of a file without it)."""
     v = value.strip().lower()
-    if v in {"", "yes", "y", "true", "1"}:
+    if not v:
+        return NOT_GIVEN
+    if v in {"yes", "y", "true", "1"}:
         return True
     if v in {"no", "n", "false", "0"}:
         return False
@@ -98,30 +105,41 @@ def _active(value: str) -> bool | None:
 
 
 def _rows(text: str, report: ImportReport) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\0extra")
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    """The file's rows by their first line (a quoted name may span lines), keyed by the
+    header's names; header problems are reported on line 1 and give no rows."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = [h.strip() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
-    if missing:
-        report.errors.append(
-            RowError(1, "", _("missing columns: %(names)s") % {"names": ", ".join(missing)})
-        )
-    if unknown:
-        report.errors.append(
-            RowError(1, "", _("unknown columns: %(names)s") % {"names": ", ".join(unknown)})
-        )
+    unknown = [h or _("(empty)") for h in header if h not in COLUMNS]
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    for message, names in (
+        (_("missing columns: %(names)s"), missing),
+        (_("unknown columns: %(names)s"), unknown),
+        (_("columns named twice: %(names)s"), twice),
+    ):
+        if names:
+            report.errors.append(RowError(1, "", message % {"names": ", ".join(names)}))
     if report.errors:
         return []
-    reader.fieldnames = header
     rows = []
-    for row in reader:
-        line = reader.line_num
-        if "\0extra" in row:
+    while True:
+        line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            report.errors.append(RowError(line, "", str(exc)))
+            break
+        if not any(f.strip() for f in fields):
+            continue  # a blank line
+        if len(fields) > len(header):
             report.errors.append(RowError(line, "", _("more fields than the header has")))
             continue
-        if not any((v or "").strip() for v in row.values()):
-            continue  # a blank line
-        rows.append((line, {k: (v or "").strip() for k, v in row.items()}))
+        values = dict.fromkeys(header, "") | {
+            name: f.strip() for name, f in zip(header, fields, strict=False)
+        }
+        rows.append((line, values))
         if len(rows) > MAX_ROWS:
             report.errors.append(
                 RowError(line, "", _("more than %(n)s services in one file") % {"n": MAX_ROWS})
@@ -218,23 +236,35 @@ def import_notified_services(text: str) -> ImportReport:
             wanted[code] = values
     if report.errors:
         return report
-    with transaction.atomic():
-        existing = {
-            s.code: s for s in NotifiedService.objects.select_for_update().filter(code__in=wanted)
-        }
-        for code, values in wanted.items():
-            service = existing.get(code)
-            if service is None:
-                NotifiedService.objects.create(code=code, **values)
-                report.created += 1
-            elif any(getattr(service, f) != values[f] for f in FIELDS):
-                for f in FIELDS:
-                    setattr(service, f, values[f])
-                service.save()
-                report.updated += 1
-            else:
-                report.unchanged += 1
+    try:
+        with transaction.atomic():
+            _write(wanted, report)
+    except IntegrityError:  # another import created one of these codes meanwhile
+        report.created = report.updated = report.unchanged = 0
+        report.errors.append(
+            RowError(1, "", _("another import wrote these services at the same time; run it again"))
+        )
     return report
+
+
+def _write(wanted: dict[str, dict[str, Any]], report: ImportReport) -> None:
+    existing = {
+        s.code: s for s in NotifiedService.objects.select_for_update().filter(code__in=wanted)
+    }
+    for code, values in wanted.items():
+        service = existing.get(code)
+        if values["is_active"] is NOT_GIVEN:
+            values["is_active"] = True if service is None else service.is_active
+        if service is None:
+            NotifiedService.objects.create(code=code, **values)
+            report.created += 1
+        elif any(getattr(service, f) != values[f] for f in FIELDS):
+            for f in FIELDS:
+                setattr(service, f, values[f])
+            service.save()
+            report.updated += 1
+        else:
+            report.unchanged += 1
 
 
 def read_catalogue(path: Path) -> str:
@@ -251,7 +281,14 @@ def catalogue_from_profile(sender: object, profile: Any, **kwargs: Any) -> None:
     if not rts.get("enabled"):
         return
     path = profile.folder / rts.get("services", "notified_services.csv")
-    report = import_notified_services(read_catalogue(path))
+    try:
+        text = read_catalogue(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{profile.code}/{path.name}: {exc}") from None
+    report = import_notified_services(text)
     if not report.ok:
         shown = "; ".join(str(e) for e in report.errors[:5])
+        more = len(report.errors) - 5
+        if more > 0:
+            shown += f" (and {more} more)"
         raise ProfileError(f"{profile.code}/{path.name}: {shown}")

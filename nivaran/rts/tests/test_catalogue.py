@@ -90,6 +90,30 @@ def test_every_bad_row_is_named_and_nothing_is_imported(world):
     }
 
 
+def test_active_withdraws_a_service_and_an_empty_cell_keeps_what_it_was(world):
+    with_active = HEADER.replace("\n", ",active\n")
+    import_notified_services(with_active + CASTE.replace("\n", ",no\n") + FARD.replace("\n", ",\n"))
+    assert dict(NotifiedService.objects.values_list("code", "is_active")) == {
+        "HR-REV-CASTE": False,
+        "HR-REV-FARD": True,  # new and empty: active
+    }
+    again = import_notified_services(HEADER + CASTE + FARD)  # no active column
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert not NotifiedService.objects.get(code="HR-REV-CASTE").is_active
+    import_notified_services(with_active + CASTE.replace("\n", ",Yes\n"))
+    assert NotifiedService.objects.get(code="HR-REV-CASTE").is_active
+    bad = import_notified_services(with_active + CASTE.replace("\n", ",perhaps\n"))
+    assert [(e.line, e.column, e.message) for e in bad.errors] == [(2, "active", "yes or no")]
+
+
+def test_rows_are_named_by_their_first_line_in_the_file(world):
+    spanning = CASTE.replace("Issue of caste certificate", '"Issue of caste\ncertificate"')
+    text = "\ufeff" + HEADER + spanning + "\n" + CASTE.replace("tehsildar,", "clerk,", 1)
+    report = import_notified_services(text)  # a BOM, a name over two lines, a blank line
+    assert [(e.line, e.column) for e in report.errors] == [(5, "designated_officer"), (5, "code")]
+    assert "also on line 2" in str(report.errors[1])
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -97,6 +121,8 @@ def test_every_bad_row_is_named_and_nothing_is_imported(world):
         HEADER,
         "code,department,name\nHR-A,REV,A\n",
         HEADER.replace("\n", ",colour\n") + CASTE.replace("\n", ",red\n"),
+        HEADER.replace("\n", ",name\n") + CASTE.replace("\n", ",Another name\n"),
+        HEADER.replace("\n", ",\n") + CASTE.replace("\n", ",\n"),
     ],
 )
 def test_a_file_without_the_catalogue_s_columns_or_rows_is_refused(world, text):
@@ -164,17 +190,24 @@ def test_the_api_lists_the_catalogue_to_any_signed_in_user(world):
     by_hindi = client_for(world, "citizen").get(LIST, {"q": "बिजली"}).json()["results"]
     assert [s["code"] for s in by_hindi] == ["HR-PWR-NEW"]
     assert client_for(world, "citizen").get(LIST, {"q": "x" * 101}).status_code == 400
+    blank = client_for(world, "citizen").get(LIST, {"q": "", "department": ""})
+    assert blank.json()["count"] == 2
+    unknown = client_for(world, "citizen").get(LIST, {"department": "NOPE"})
+    assert unknown.status_code == 400 and "department" in unknown.json()["fields"]
+    assert client_for(world, "citizen").get(LIST, {"page": 9}).status_code == 404
     assert APIClient().get(LIST).status_code in {401, 403}
 
 
 def test_haryana_loads_its_catalogue_with_its_profile(db):
     profile_apply(load_profile("haryana"))
-    services = NotifiedService.objects.select_related("department")
-    assert services.count() >= 24
-    assert all(s.name and s.name_hi for s in services)
-    assert {s.department.code for s in services} >= {"REV", "PWR", "ULB", "WTR", "EDU"}
-    profile_apply(load_profile("haryana"))  # again: nothing doubles
-    assert NotifiedService.objects.count() == services.count()
+    services = list(NotifiedService.objects.select_related("department"))
+    assert len(services) == 33
+    assert all(s.name and s.name_hi and s.is_active for s in services)
+    assert {s.department.code for s in services} == {"REV", "PWR", "ULB", "WTR", "EDU"}
+    NotifiedService.objects.filter(code="HR-REV-FARD-COPY").update(is_active=False)
+    profile_apply(load_profile("haryana"))  # again: nothing doubles, a withdrawal stays
+    assert NotifiedService.objects.count() == 33
+    assert not NotifiedService.objects.get(code="HR-REV-FARD-COPY").is_active
 
 
 @pytest.fixture
@@ -213,3 +246,17 @@ def test_a_profile_that_turns_it_on_needs_its_act_and_its_catalogue(copied_harya
     profile_yaml.write_text(text.replace("days: working_days", "days: fortnights"))
     with pytest.raises(ProfileError, match=r"right_to_service\.days"):
         load_profile("haryana")
+
+
+def test_without_right_to_service_the_catalogue_is_empty_and_not_imported(
+    world, tmp_path, settings
+):
+    import_notified_services(HEADER + CASTE)
+    settings.NIVARAN_PROFILE = "west_bengal"  # a profile that does not turn it on
+    load_profile.cache_clear()
+    assert client_for(world, "citizen").get(LIST).json()["results"] == []
+    catalogue = tmp_path / "services.csv"
+    catalogue.write_text(HEADER + FARD, encoding="utf-8")
+    with pytest.raises(CommandError, match="does not turn Right to Service on"):
+        call_command("import_notified_services", str(catalogue))
+    assert list(NotifiedService.objects.values_list("code", flat=True)) == ["HR-REV-CASTE"]

@@ -6,7 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from nivaran.profiles.loader import active_profile
 from nivaran.rts.importing import COLUMNS, import_notified_services, read_catalogue
+from nivaran.rts.selectors import rts_enabled
 
 
 class Command(BaseCommand):
@@ -20,6 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
+        if not rts_enabled():
+            raise CommandError(
+                _("The profile %(profile)s does not turn Right to Service on.")
+                % {"profile": active_profile().code}
+            )
         try:
             text = read_catalogue(path)
         except OSError as exc:
