@@ -181,6 +181,11 @@ def _check_right_to_service(profile: Profile, where: str) -> None:
         raise ProfileError(f"{where}: right_to_service.enabled is true or false")
     if rts.get("days", "working_days") not in RTS_DAYS:
         raise ProfileError(f"{where}: right_to_service.days is one of {sorted(RTS_DAYS)}")
+    if profile.rules.get("auto_appeal_rts") and not rts.get("enabled"):
+        raise ProfileError(
+            f"{where}: rules.auto_appeal_rts sends grievances to the Auto Appeal System, "
+            "which needs right_to_service.enabled and its catalogue"
+        )
     if rts.get("enabled"):
         if not rts.get("act"):
             raise ProfileError(f"{where}: right_to_service needs the act's name (act)")

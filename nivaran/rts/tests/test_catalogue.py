@@ -246,6 +246,10 @@ def test_a_profile_that_turns_it_on_needs_its_act_and_its_catalogue(copied_harya
     profile_yaml.write_text(text.replace("days: working_days", "days: fortnights"))
     with pytest.raises(ProfileError, match=r"right_to_service\.days"):
         load_profile("haryana")
+    load_profile.cache_clear()
+    profile_yaml.write_text(text.replace("  enabled: true\n  act:", "  enabled: false\n  act:"))
+    with pytest.raises(ProfileError, match=r"auto_appeal_rts .* needs right_to_service"):
+        load_profile("haryana")  # Haryana's rules send grievances to the AAS
 
 
 def test_without_right_to_service_the_catalogue_is_empty_and_not_imported(
