@@ -17,13 +17,9 @@ from nivaran.org.models import Department
 from nivaran.rts import selectors
 
 
-class RtsDepartmentSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    name_hi = serializers.CharField()
+class RtsCodeNameSerializer(serializers.Serializer[Any]):
+    """A department or a designation, named in both languages."""
 
-
-class RtsDesignationSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     name_hi = serializers.CharField()
@@ -33,17 +29,17 @@ class NotifiedServiceSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     name_hi = serializers.CharField()
-    department = RtsDepartmentSerializer()
+    department = RtsCodeNameSerializer()
     time_limit_days = serializers.IntegerField(
         help_text="Days within which the service is to be given, as notified under the Act."
     )
-    designated_officer = RtsDesignationSerializer(
+    designated_officer = RtsCodeNameSerializer(
         help_text="The designation of the officer who gives the service; the post is the "
         "one of that designation in the department whose area covers the grievance's."
     )
-    first_appellate = RtsDesignationSerializer()
+    first_appellate = RtsCodeNameSerializer()
     first_appeal_days = serializers.IntegerField()
-    second_appellate = RtsDesignationSerializer()
+    second_appellate = RtsCodeNameSerializer()
     second_appeal_days = serializers.IntegerField()
 
 

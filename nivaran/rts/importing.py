@@ -41,18 +41,7 @@ REQUIRED = (
 )
 COLUMNS = (*REQUIRED, "active")
 MAX_ROWS = 5000  # a state's catalogue is hundreds of services
-FIELDS = (
-    "department",
-    "name",
-    "name_hi",
-    "time_limit_days",
-    "designated_officer",
-    "first_appellate",
-    "first_appeal_days",
-    "second_appellate",
-    "second_appeal_days",
-    "is_active",
-)
+FIELDS = (*(c for c in REQUIRED if c != "code"), "is_active")  # of the model
 
 
 @dataclass(frozen=True)
