@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from nivaran.org.models import Department, Designation
-from nivaran.rts.models import SERVICE_CODE, NotifiedService
+from nivaran.rts.models import SERVICE_CODE, NotifiedService, authority_problems
 
 REQUIRED = (
     "code",
@@ -181,10 +181,12 @@ def _checked(
     if active is None:
         error("active", _("yes or no"))
     if len(officers) == 3:
-        if officers["first_appellate"].rank <= officers["designated_officer"].rank:
-            error("first_appellate", _("must be senior to the designated officer"))
-        if officers["second_appellate"].rank <= officers["first_appellate"].rank:
-            error("second_appellate", _("must be senior to the first appellate authority"))
+        for column, message in authority_problems(
+            officers["designated_officer"],
+            officers["first_appellate"],
+            officers["second_appellate"],
+        ).items():
+            error(column, message)
     report.errors.extend(errors)
     if errors:
         return None

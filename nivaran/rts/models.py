@@ -7,15 +7,35 @@ service's department whose area covers the grievance's (`selectors`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from nivaran.org.models import Designation
 
 SERVICE_CODE = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]{0,29}$",
     _("A code is up to 30 capital letters, digits and hyphens."),
 )
 DAYS = [MinValueValidator(1), MaxValueValidator(365)]
+
+
+def authority_problems(
+    designated: Designation, first: Designation, second: Designation
+) -> dict[str, str]:
+    """Each appellate authority must outrank the officer below it (a larger designation
+    rank): the catalogue's rule, for the import and the admin alike."""
+    problems = {}
+    if first.rank <= designated.rank:
+        problems["first_appellate"] = gettext("must be senior to the designated officer")
+    if second.rank <= first.rank:
+        problems["second_appellate"] = gettext("must be senior to the first appellate authority")
+    return problems
 
 
 class NotifiedService(models.Model):
@@ -64,3 +84,11 @@ class NotifiedService(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+    def clean(self) -> None:
+        if self.designated_officer_id and self.first_appellate_id and self.second_appellate_id:
+            problems = authority_problems(
+                self.designated_officer, self.first_appellate, self.second_appellate
+            )
+            if problems:
+                raise ValidationError(problems)

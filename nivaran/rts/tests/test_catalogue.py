@@ -264,3 +264,31 @@ def test_without_right_to_service_the_catalogue_is_empty_and_not_imported(
     with pytest.raises(CommandError, match="does not turn Right to Service on"):
         call_command("import_notified_services", str(catalogue))
     assert list(NotifiedService.objects.values_list("code", flat=True)) == ["HR-REV-CASTE"]
+
+
+def test_the_admin_refuses_an_authority_junior_to_the_officer_below(world, client):
+    admin_user = world["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    import_notified_services(HEADER + CASTE)
+    service = NotifiedService.objects.get()
+    page = f"/admin/rts/notifiedservice/{service.pk}/change/"
+    form = {
+        "code": service.code,
+        "department": service.department_id,
+        "name": service.name,
+        "name_hi": service.name_hi,
+        "time_limit_days": 15,
+        "designated_officer": service.first_appellate_id,  # swapped with the first appellate
+        "first_appellate": service.designated_officer_id,
+        "first_appeal_days": 30,
+        "second_appellate": service.second_appellate_id,
+        "second_appeal_days": 30,
+        "is_active": "on",
+    }
+    response = client.post(page, form)
+    assert response.status_code == 200  # the form again, with the error
+    assert "must be senior to the designated officer" in response.content.decode()
+    service.refresh_from_db()
+    assert service.designated_officer.code == "tehsildar"
