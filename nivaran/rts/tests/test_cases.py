@@ -149,3 +149,14 @@ def test_a_state_that_does_not_send_grievances_to_the_aas_refuses_the_link(
     assert response.status_code == 400
     assert "Auto Appeal System" in response.json()["fields"]["notified_service"][0]
     assert not Grievance.objects.exists()
+
+
+def test_without_a_nodal_officer_the_case_opens_and_the_cmo_sees_it(world, services):
+    from nivaran.org.models import NodalAppointment
+
+    NodalAppointment.objects.all().delete()
+    number = register(client_for(world, "telecaller"), notified_service="HR-REV-MUT").json()[
+        "number"
+    ]
+    cases = client_for(world, "cmo").get(CASES).json()["results"]
+    assert [(c["grievance"], c["nodal_post"]) for c in cases] == [(number, None)]
