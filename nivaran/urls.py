@@ -145,6 +145,7 @@ api_v1: list[URLPattern | URLResolver] = [
     ),
     # Right to Service (H1-H4): nivaran/rts/api.py.
     path("rts/services/", rts_api.NotifiedServiceListApi.as_view(), name="rts-services"),
+    path("rts/cases/", rts_api.RtsCaseListApi.as_view(), name="rts-cases"),
 ]
 
 urlpatterns = [

@@ -47,6 +47,7 @@ from nivaran.grievances.workflow import (
 )
 from nivaran.org.models import Department
 from nivaran.org.selectors import user_jurisdictions
+from nivaran.rts.services import case_opener
 
 DEFAULT_CHANNEL: dict[str, str] = {
     Role.CITIZEN: Channel.WEB,
@@ -289,6 +290,15 @@ class RegisterInput(serializers.Serializer[Any]):
         max_length=80, required=False, allow_blank=True, default=""
     )
     language = serializers.ChoiceField(choices=[("hi", "hi"), ("en", "en")], required=False)
+    notified_service = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A deficiency in this notified service (its code, GET /api/v1/rts/services/"
+        "): the grievance goes to the Auto Appeal System at once, in the department's nodal "
+        "officer's queue (GET /api/v1/rts/cases/).",
+    )
 
 
 def _actor(request: Request) -> User:
@@ -346,6 +356,11 @@ class GrievanceListApi(APIView):
                 "Idempotency-Key must be 1 to 100 characters.",
                 fields={"Idempotency-Key": ["1 to 100 characters."]},
             )
+        extensions = []
+        if data["notified_service"]:
+            extensions.append(
+                case_opener(code=data["notified_service"], category_code=data["category"])
+            )
         grievance, created = grievance_register(
             actor=actor,
             citizen_name=data["citizen"]["name"],
@@ -360,6 +375,7 @@ class GrievanceListApi(APIView):
             language=data.get("language"),
             intake_key=intake_key(door="api", sender=actor.pk, client_key=key) if key else None,
             intake_hash=_body_hash(data) if key else "",
+            extensions=extensions,
         )
         if not (created and actor.role in STATEWIDE_ROLES):
             # A replay, or a registrar whose reach is not the whole state: read it back
@@ -390,6 +406,9 @@ class _Instant(serializers.DateTimeField):
 def _body_hash(data: Any) -> str:
     """What a registration asked for, as a digest stored with its Idempotency-Key: the
     validated body, so an omitted field and its default ask for the same."""
+    # A field added to the body later is left out while at its default, so that a retry
+    # of a registration made before it existed still matches its stored digest.
+    data = {k: v for k, v in data.items() if not (k == "notified_service" and not v)}
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
     return hashlib.sha256(text.encode()).hexdigest()
 

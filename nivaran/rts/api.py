@@ -11,10 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nivaran.accounts.models import User
 from nivaran.core.api import Pagination
 from nivaran.grievances.api import ErrorSerializer
 from nivaran.org.models import Department
 from nivaran.rts import selectors
+from nivaran.rts.models import Stage
 
 
 class RtsCodeNameSerializer(serializers.Serializer[Any]):
@@ -23,6 +25,13 @@ class RtsCodeNameSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     name_hi = serializers.CharField()
+
+
+class RtsServiceRefSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_hi = serializers.CharField()
+    time_limit_days = serializers.IntegerField()
 
 
 class NotifiedServiceSerializer(serializers.Serializer[Any]):
@@ -86,3 +95,63 @@ class NotifiedServiceListApi(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(NotifiedServiceSerializer(page, many=True).data)
+
+
+class RtsCaseSerializer(serializers.Serializer[Any]):
+    grievance = serializers.CharField(source="grievance.number", help_text="Its number.")
+    grievance_status = serializers.CharField(source="grievance.status")
+    service = RtsServiceRefSerializer()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    nodal_post = serializers.CharField(
+        source="nodal_post.title",
+        allow_null=True,
+        help_text="The department's nodal officer's post, whose queue the case is in; null "
+        "where the department has no nodal officer appointed.",
+    )
+    received_at = serializers.DateTimeField(help_text="When the complaint was received.")
+    call_due_at = serializers.DateTimeField(
+        help_text="The citizen is to be called by then (H3: within 30 days of the receipt)."
+    )
+    opened_at = serializers.DateTimeField()
+
+
+class _CaseFilters(serializers.Serializer[Any]):
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    mine = serializers.BooleanField(required=False, default=False)
+
+
+class RtsCaseListApi(APIView):
+    pagination_class = Pagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("stage", str, enum=Stage.values),
+            OpenApiParameter(
+                "mine", bool, description="Only the cases in the queue of a post I hold"
+            ),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses={
+            200: RtsCaseSerializer(many=True),
+            400: ErrorSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such page."),
+        },
+        description="Auto Appeal System cases (H1, H2) of the grievances the caller may "
+        "see, the earliest call deadline first: a grievance registered about a notified "
+        "service is one at once, in its department's nodal officer's queue (`mine=true` "
+        "as that officer).",
+    )
+    def get(self, request: Request) -> Response:
+        filters = _CaseFilters(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        user = request.user
+        assert isinstance(user, User)
+        qs = selectors.rts_cases(
+            actor=user,
+            stage=filters.validated_data.get("stage"),
+            mine=filters.validated_data["mine"],
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(RtsCaseSerializer(page, many=True).data)

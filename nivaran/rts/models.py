@@ -92,3 +92,39 @@ class NotifiedService(models.Model):
             )
             if problems:
                 raise ValidationError(problems)
+
+
+class Stage(models.TextChoices):
+    NODAL = "nodal", _("With the nodal officer")
+    DESIGNATED = "designated", _("With the designated officer")
+
+
+class RtsCase(models.Model):
+    """A grievance about a deficiency in a notified service, in the Auto Appeal System
+    (H1, H2): opened in the grievance's registration transaction, first in the nodal
+    officer's queue. The grievance's own state stays the workflow's."""
+
+    grievance = models.OneToOneField(
+        "grievances.Grievance", on_delete=models.PROTECT, related_name="rts_case"
+    )
+    service = models.ForeignKey(NotifiedService, on_delete=models.PROTECT, related_name="cases")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    # The department's nodal officer's post when the case opened (None: none appointed).
+    nodal_post = models.ForeignKey(
+        "org.Post", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("complaint received at"))
+    # H3: the designated officer is to call the citizen within 30 days of the receipt.
+    call_due_at = models.DateTimeField(_("citizen call due by"))
+    opened_at = models.DateTimeField(_("opened at"))
+
+    class Meta:
+        verbose_name = _("AAS case")
+        verbose_name_plural = _("AAS cases")
+        indexes = [
+            models.Index(fields=["nodal_post", "stage", "call_due_at"], name="rts_case_nodal"),
+            models.Index(fields=["stage", "call_due_at"], name="rts_case_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"AAS {self.grievance_id}: {self.service_id}"

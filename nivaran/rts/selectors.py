@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from nivaran.accounts.models import User
+from nivaran.grievances.selectors import grievances_visible_to
 from nivaran.profiles.loader import active_profile
-from nivaran.rts.models import NotifiedService
+from nivaran.rts.models import NotifiedService, RtsCase
 
 
 def rts_enabled() -> bool:
@@ -31,3 +33,19 @@ def notified_services(
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(name_hi__icontains=q) | Q(code__icontains=q))
     return qs
+
+
+def rts_cases(*, actor: User, stage: str | None = None, mine: bool = False) -> QuerySet[RtsCase]:
+    """The AAS cases of the grievances the actor may see (as every read is scoped), the
+    earliest call deadline first; `mine`: those in the queue of a post the actor holds."""
+    if not rts_enabled():
+        return RtsCase.objects.none()
+    visible = grievances_visible_to(actor=actor).values("pk")
+    qs = RtsCase.objects.filter(grievance__in=visible).select_related(
+        "grievance", "service", "nodal_post"
+    )
+    if stage:
+        qs = qs.filter(stage=stage)
+    if mine:
+        qs = qs.filter(nodal_post__holder=actor)
+    return qs.order_by("call_due_at", "id")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -150,13 +150,17 @@ def grievance_register(
     at: datetime | None = None,
     linked_to: Grievance | None = None,
     subscribers: Sequence[Subscriber] = (),
+    extensions: Sequence[Callable[[Grievance], Mapping[str, Any]]] = (),
 ) -> tuple[Grievance, bool]:
     """Register and route to L1. Returns (grievance, created); a repeated intake key
     returns the grievance it first created. `intake_hash`: a digest of what the request
     asked for, stored with the key; a repeated key with another digest is refused
     (`idempotency_key_reuse`). `linked_to`: the closed grievance this one follows up
     (lodged after the window to reopen that one had passed). `subscribers`:
-    webhook endpoints told of this registration and of each later change of status."""
+    webhook endpoints told of this registration and of each later change of status.
+    `extensions`: what another bounded context does with the new grievance in the same
+    transaction (Right to Service opens its case); each returns what the `register` event
+    records of it. A replayed registration runs none of them again."""
     if actor.role not in REGISTRARS:
         raise PermissionDenied("Your role does not register grievances.")
     if actor.role == Role.CITIZEN and not (actor.mobile and actor.mobile == mobile):
@@ -227,6 +231,9 @@ def grievance_register(
                 linked_to=linked_to,
             )
             note = "" if routing.post else "No L1 post is mapped for this category and area."
+            recorded: dict[str, Any] = {}
+            for extend in extensions:
+                recorded.update(extend(grievance))
             GrievanceEvent.objects.create(
                 grievance=grievance,
                 at=at,
@@ -243,6 +250,7 @@ def grievance_register(
                     "source": source,
                     "emergency": emergency,
                     **({"linked_to": linked_to.number} if linked_to else {}),
+                    **recorded,
                 },
             )
             duplicates_index(grievance=grievance, citizen=citizen)
