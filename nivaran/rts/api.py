@@ -18,6 +18,21 @@ from nivaran.org.models import Department
 from nivaran.rts import selectors
 from nivaran.rts.models import Stage
 
+# The error answers every list here documents (a page past the last is a 404).
+LIST_ERRORS = {
+    400: ErrorSerializer,
+    404: OpenApiResponse(ErrorSerializer, description="No such page."),
+}
+
+
+def _page(
+    view: APIView, request: Request, qs: Any, serializer: type[serializers.Serializer[Any]]
+) -> Response:
+    """One page of `qs`, each row as `serializer` renders it."""
+    paginator = Pagination()  # the views name it too, for the schema
+    page = paginator.paginate_queryset(qs, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
 
 class RtsCodeNameSerializer(serializers.Serializer[Any]):
     """A department or a designation, named in both languages."""
@@ -66,7 +81,7 @@ class _Filters(serializers.Serializer[Any]):
 
 
 class NotifiedServiceListApi(APIView):
-    pagination_class = Pagination
+    pagination_class = Pagination  # the schema shows the page from it
 
     @extend_schema(
         parameters=[
@@ -75,11 +90,7 @@ class NotifiedServiceListApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={
-            200: NotifiedServiceSerializer(many=True),
-            400: ErrorSerializer,
-            404: OpenApiResponse(ErrorSerializer, description="No such page."),
-        },
+        responses={200: NotifiedServiceSerializer(many=True), **LIST_ERRORS},
         description="The notified services of the state's Right to Service act (H1), by "
         "code: what a grievance about a deficiency in a service may be linked to. Empty "
         "where the state's profile does not turn Right to Service on. Any signed-in user; "
@@ -92,9 +103,7 @@ class NotifiedServiceListApi(APIView):
             department=filters.validated_data.get("department"),
             q=filters.validated_data.get("q"),
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(NotifiedServiceSerializer(page, many=True).data)
+        return _page(self, request, qs, NotifiedServiceSerializer)
 
 
 class RtsCaseSerializer(serializers.Serializer[Any]):
@@ -121,7 +130,7 @@ class _CaseFilters(serializers.Serializer[Any]):
 
 
 class RtsCaseListApi(APIView):
-    pagination_class = Pagination
+    pagination_class = Pagination  # the schema shows the page from it
 
     @extend_schema(
         parameters=[
@@ -132,11 +141,7 @@ class RtsCaseListApi(APIView):
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
         ],
-        responses={
-            200: RtsCaseSerializer(many=True),
-            400: ErrorSerializer,
-            404: OpenApiResponse(ErrorSerializer, description="No such page."),
-        },
+        responses={200: RtsCaseSerializer(many=True), **LIST_ERRORS},
         description="Auto Appeal System cases (H1, H2) of the grievances the caller may "
         "see, the earliest call deadline first: a grievance registered about a notified "
         "service is one at once, in its department's nodal officer's queue (`mine=true` "
@@ -152,6 +157,4 @@ class RtsCaseListApi(APIView):
             stage=filters.validated_data.get("stage"),
             mine=filters.validated_data["mine"],
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(RtsCaseSerializer(page, many=True).data)
+        return _page(self, request, qs, RtsCaseSerializer)
